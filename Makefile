@@ -1,0 +1,49 @@
+# Thin wrappers: every target sets itself up first, so `make demo` and
+# `make test` work in a fresh clone. PYTHON picks the interpreter for the venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PYTEST_ARGS ?=
+
+.PHONY: help setup system-deps demo test lint format typecheck bench notebooks clean
+
+help:
+	@echo "make demo   - set up, then train a small network and write its pictures"
+	@echo "make test   - set up, then lint, type-check and run the whole test suite"
+	@echo "make bench  - set up, then time autograd_mini against micrograd"
+	@echo "make format - apply ruff format and fixes"
+
+# System packages: Graphviz's `dot` renders the graphs; Chromium drives the
+# player test. Installed with apt-get when missing and we are root; otherwise
+# a one-line hint (the Python side still works without them).
+system-deps:
+	@bash scripts/system_deps.sh
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev,notebooks]"
+	@touch $(STAMP)
+
+setup: system-deps $(STAMP)
+
+demo: setup
+	$(BIN)/python examples/quickstart.py
+
+lint: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+test: setup lint typecheck
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis autograd-mini-demo

@@ -1,0 +1,17 @@
+"""autograd_mini: a small scalar reverse-mode automatic differentiation engine.
+
+Build expressions from `Value`s, call `backward()`, read `.grad`:
+
+>>> from autograd_mini import Value
+>>> x = Value(2.0, label="x")
+>>> y = x * x + 3 * x
+>>> y.backward()
+>>> x.grad
+7.0
+"""
+
+from autograd_mini.engine import Value, no_grad
+
+__all__ = ["Value", "__version__", "no_grad"]
+
+__version__ = "0.1.0"

@@ -1,0 +1,294 @@
+"""Neural networks on top of `Value`: Module, Neuron, Layer, MLP.
+
+Imports only `autograd_mini.engine`. A Module finds its parameters by walking
+its attributes (Values, Modules and lists of them), so names such as
+`layers.0.neurons.3.w.1` come out stable and match `state_dict()` keys.
+
+>>> model = MLP(2, [16, 16, 1], seed=0)
+>>> len(model.parameters())
+337
+>>> out = model([0.5, -1.0])
+>>> type(out).__name__
+'Value'
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import random
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Union
+
+from autograd_mini.engine import Value
+
+__all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron"]
+
+Input = Union[Value, float, int]
+
+ACTIVATIONS: tuple[str, ...] = ("relu", "tanh", "sigmoid", "linear")
+
+
+class Module:
+    """Base class: parameter discovery, zero_grad and state dicts.
+
+    Subclasses store their Values, sub-Modules, or lists of either as attributes
+    and implement `forward`. `scope` is the module's dotted name inside its
+    parent (set by the parent); nodes it builds carry it so pictures can group them.
+    """
+
+    scope: str = ""
+
+    def __call__(self, x: Sequence[Input]) -> Value | list[Value]:
+        return self.forward(x)
+
+    def forward(self, x: Sequence[Input]) -> Value | list[Value]:
+        raise NotImplementedError(f"{type(self).__name__} must implement forward()")
+
+    def named_parameters(self, prefix: str = "") -> list[tuple[str, Value]]:
+        """(name, Value) pairs in a stable order, e.g. ('layers.0.neurons.3.w.1', w).
+
+        >>> Neuron(2, seed=0).named_parameters()[2][0]
+        'b'
+        """
+        found: list[tuple[str, Value]] = []
+        for name, attr in vars(self).items():
+            if name.startswith("_") or name == "scope":
+                continue
+            found.extend(_named_values(f"{prefix}{name}", attr))
+        return found
+
+    def parameters(self) -> list[Value]:
+        """Every trainable Value, in `named_parameters()` order."""
+        return [p for _, p in self.named_parameters()]
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """(dotted name, Module) for this module ('' ) and every sub-module."""
+        yield prefix, self
+        for name, attr in vars(self).items():
+            if name.startswith("_"):
+                continue
+            if isinstance(attr, Module):
+                yield from attr.named_modules(_join(prefix, name))
+            elif isinstance(attr, list):
+                for i, item in enumerate(attr):
+                    if isinstance(item, Module):
+                        yield from item.named_modules(_join(prefix, f"{name}.{i}"))
+
+    def zero_grad(self) -> None:
+        """Set every parameter's grad to 0.0 (leaf gradients accumulate otherwise)."""
+        for p in self.parameters():
+            p.grad = 0.0
+
+    def state_dict(self) -> dict[str, float]:
+        """Every parameter's number, keyed by its `named_parameters()` name.
+
+        >>> sd = Neuron(1, seed=0).state_dict()
+        >>> list(sd)
+        ['w.0', 'b']
+        """
+        return {name: p.data for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: Mapping[str, float]) -> None:
+        """Copy numbers from `state` into the parameters.
+
+        Everything is validated first: the keys must match exactly and every value
+        must be a finite real number. On any problem a ValueError or TypeError is
+        raised and no parameter changes.
+        """
+        if not isinstance(state, Mapping):
+            raise TypeError(f"load_state_dict: expected a mapping, got {type(state).__name__}")
+        named = self.named_parameters()
+        expected = [name for name, _ in named]
+        missing = [k for k in expected if k not in state]
+        unexpected = [k for k in state if k not in set(expected)]
+        if missing or unexpected:
+            raise ValueError(
+                "load_state_dict: keys do not match the model: "
+                f"missing {_preview(missing)}, unexpected {_preview(unexpected)}"
+            )
+        numbers_in_order = [_state_number(name, state[name]) for name in expected]
+        for (_, p), number in zip(named, numbers_in_order):
+            p.data = number
+
+    def _assign_scopes(self) -> None:
+        """Tell every sub-module and parameter its dotted name (for grouping in viz).
+
+        A parameter's label becomes its name inside its own module ("w0", "b").
+        """
+        for name, module in self.named_modules():
+            module.scope = name
+            for attr_name, attr in vars(module).items():
+                if attr_name.startswith("_") or isinstance(attr, Module):
+                    continue
+                for param_name, p in _named_values(attr_name, attr):
+                    if "." in param_name and not isinstance(attr, list):
+                        continue
+                    p.scope = name
+                    p.label = param_name.replace(".", "")
+
+
+class Neuron(Module):
+    """activation(w . x + b) as one fused dot node plus one activation node.
+
+    Args:
+        nin: number of inputs.
+        activation: "relu", "tanh", "sigmoid" or "linear".
+        seed: makes the initial weights reproducible on every machine.
+
+    Weights and bias start uniform in [-1/sqrt(nin), 1/sqrt(nin)] (PyTorch's
+    default for Linear layers).
+
+    >>> n = Neuron(2, activation="linear", seed=1)
+    >>> y = n([1.0, 2.0])
+    >>> round(y.data, 6) == round(n.w[0].data + 2 * n.w[1].data + n.b.data, 6)
+    True
+    """
+
+    def __init__(self, nin: int, activation: str = "relu", seed: int | None = None) -> None:
+        self.nin = _check_count(nin, "Neuron", "nin")
+        self.activation = _check_activation(activation, "Neuron")
+        rng = random.Random(seed)
+        bound = 1.0 / math.sqrt(nin)
+        self.w = [Value(rng.uniform(-bound, bound), label=f"w{i}") for i in range(nin)]
+        self.b = Value(rng.uniform(-bound, bound), label="b")
+        self._assign_scopes()
+
+    def forward(self, x: Sequence[Input]) -> Value:
+        _check_inputs(x, self.nin, "Neuron")
+        out = Value.dot(self.w, x, bias=self.b)
+        out.scope = self.scope
+        if self.activation != "linear":
+            out = getattr(out, self.activation)()
+            out.scope = self.scope
+        return out
+
+    def __repr__(self) -> str:
+        return f"Neuron(nin={self.nin}, activation={self.activation!r})"
+
+
+class Layer(Module):
+    """`nout` neurons that all see the same inputs.
+
+    Returns one Value when nout == 1, else a list of Values.
+
+    >>> layer = Layer(3, 2, seed=0)
+    >>> len(layer([1.0, 2.0, 3.0]))
+    2
+    """
+
+    def __init__(
+        self, nin: int, nout: int, activation: str = "relu", seed: int | None = None
+    ) -> None:
+        self.nin = _check_count(nin, "Layer", "nin")
+        self.nout = _check_count(nout, "Layer", "nout")
+        self.activation = _check_activation(activation, "Layer")
+        rng = random.Random(seed)
+        self.neurons = [Neuron(nin, activation, seed=rng.getrandbits(64)) for _ in range(nout)]
+        self._assign_scopes()
+
+    def forward(self, x: Sequence[Input]) -> Value | list[Value]:
+        _check_inputs(x, self.nin, "Layer")
+        out = [neuron(x) for neuron in self.neurons]
+        return out[0] if len(out) == 1 else out
+
+    def __repr__(self) -> str:
+        return f"Layer(nin={self.nin}, nout={self.nout}, activation={self.activation!r})"
+
+
+class MLP(Module):
+    """A multi-layer perceptron: hidden layers use `activation`, the last is linear.
+
+    >>> model = MLP(2, [16, 16, 1], seed=42)
+    >>> [layer.nout for layer in model.layers]
+    [16, 16, 1]
+    """
+
+    def __init__(
+        self, nin: int, nouts: Sequence[int], activation: str = "relu", seed: int | None = None
+    ) -> None:
+        self.nin = _check_count(nin, "MLP", "nin")
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
+            raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
+        self.nouts = [_check_count(n, "MLP", "nouts") for n in nouts]
+        self.activation = _check_activation(activation, "MLP")
+        rng = random.Random(seed)
+        sizes = [nin, *self.nouts]
+        self.layers = [
+            Layer(
+                sizes[i],
+                sizes[i + 1],
+                activation if i < len(self.nouts) - 1 else "linear",
+                seed=rng.getrandbits(64),
+            )
+            for i in range(len(self.nouts))
+        ]
+        self._assign_scopes()
+
+    def forward(self, x: Sequence[Input]) -> Value | list[Value]:
+        _check_inputs(x, self.nin, "MLP")
+        out: Sequence[Input] | Value = x
+        for layer in self.layers:
+            out = layer(out if isinstance(out, list) else [out])  # type: ignore[list-item]
+        return out  # type: ignore[return-value]
+
+    def __repr__(self) -> str:
+        return f"MLP(nin={self.nin}, nouts={self.nouts}, activation={self.activation!r})"
+
+
+# ----------------------------------------------------------------------------
+# helpers
+# ----------------------------------------------------------------------------
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+def _named_values(name: str, attr: object) -> list[tuple[str, Value]]:
+    if isinstance(attr, Value):
+        return [(name, attr)]
+    if isinstance(attr, Module):
+        return attr.named_parameters(prefix=f"{name}.")
+    if isinstance(attr, list):
+        found: list[tuple[str, Value]] = []
+        for i, item in enumerate(attr):
+            found.extend(_named_values(f"{name}.{i}", item))
+        return found
+    return []
+
+
+def _check_count(n: object, where: str, what: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"{where}: {what} must be a positive int, got {n!r}")
+    return n
+
+
+def _check_activation(name: object, where: str) -> str:
+    if name not in ACTIVATIONS:
+        raise ValueError(f"{where}: unknown activation {name!r} (must be one of {list(ACTIVATIONS)})")
+    return name  # type: ignore[return-value]
+
+
+def _check_inputs(x: object, nin: int, where: str) -> None:
+    if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
+        raise TypeError(f"{where}: expected a list of {nin} numbers or Values, got {type(x).__name__}")
+    if len(x) != nin:
+        raise ValueError(f"{where}: expected {nin} inputs, got {len(x)}")
+
+
+def _state_number(name: str, number: object) -> float:
+    if isinstance(number, bool) or not isinstance(number, numbers.Real):
+        raise TypeError(
+            f"load_state_dict: {name!r} must be a real number, got {type(number).__name__}"
+        )
+    value = float(number)
+    if not math.isfinite(value):
+        raise ValueError(f"load_state_dict: {name!r} must be finite, got {number!r}")
+    return value
+
+
+def _preview(names: list[str], limit: int = 5) -> str:
+    shown = ", ".join(repr(n) for n in names[:limit])
+    more = f" (+{len(names) - limit} more)" if len(names) > limit else ""
+    return f"[{shown}]{more}"
