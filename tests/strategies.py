@@ -293,6 +293,12 @@ class _Builder:
         if lo <= self.values[index] <= hi:
             return index
         squash = self.draw(st.sampled_from(["sigmoid", "tanh"]))
+        # Shrink the operand to |x| <= 2 first: sigmoid/tanh deep in saturation have
+        # local derivatives (s*(1-s), 1-t*t) that lose all relative precision to
+        # cancellation, and their own sample intervals say so.
+        size = abs(self.values[index])
+        if size > 2.0:
+            index = self.add(Step("/", (("node", index), ("const", size / 2.0))))
         s = self.add(Step(squash, (("node", index),)))
         # sigmoid lands in [0, 1], tanh in [-1, 1]: scale and shift into [lo, hi].
         scale = (hi - lo) if squash == "sigmoid" else (hi - lo) / 2.0
