@@ -114,7 +114,10 @@ def _check_real(x: object, where: str) -> float:
     try:
         value = float(x)
     except OverflowError:
-        raise OverflowError(f"{where}: {x!r} is too large for a float") from None
+        # Describe huge ints by size: repr of 10**5000 is 5001 digits, and past
+        # 4300 digits repr itself raises ValueError.
+        shown = f"an int of {x.bit_length()} bits" if isinstance(x, int) else type(x).__name__
+        raise OverflowError(f"{where}: {shown} is too large for a float") from None
     if not -_INF < value < _INF:
         raise ValueError(f"{where}: value must be finite, got {x!r}")
     return value
@@ -585,10 +588,7 @@ class Value:
         for node in reversed(order):
             upstream_grad = node.grad
             if not -_INF < upstream_grad < _INF:
-                raise OverflowError(
-                    f"backward: the gradient at {_describe(node)} is {upstream_grad!r}; "
-                    "a local derivative on the way was infinite or the product overflowed"
-                )
+                raise _gradient_overflow(order, node)
             # `+=` because a node that feeds several consumers receives one
             # contribution from each of them.
             for parent, local_grad in zip(node.parents, node.local_grads):
@@ -633,6 +633,30 @@ def _describe(node: Value) -> str:
     name = f"{node.label!r} " if node.label else ""
     kind = f"op {node.op!r}" if node.op else "leaf"
     return f"node {name}({kind}, data={node.data!r})"
+
+
+def _gradient_overflow(order: list[Value], node: Value) -> OverflowError:
+    """The error for a non-finite gradient at `node`, naming the op(s) it came from.
+
+    Only runs once backward() has already failed, so it may scan the whole graph.
+    """
+    consumers = [n for n in order if any(p is node for p in n.parents)]
+    # The consumers whose own contribution was not finite are the culprits; if every
+    # contribution was finite, their sum overflowed and all consumers share the blame.
+    culprits = [
+        n
+        for n in consumers
+        if any(
+            p is node and not -_INF < local * n.grad < _INF
+            for p, local in zip(n.parents, n.local_grads, strict=True)
+        )
+    ] or consumers
+    sources = ", ".join(_describe(n) for n in culprits)
+    return OverflowError(
+        f"backward: the gradient at {_describe(node)} is {node.grad!r}; "
+        f"it flows from {sources}, whose local derivative was infinite "
+        "or whose product with the upstream gradient overflowed"
+    )
 
 
 def _check_divisor(divisor: float, dividend: float) -> None:
