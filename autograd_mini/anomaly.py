@@ -85,22 +85,33 @@ def checked_backward(root: Value, gradient: float = 1.0) -> None:
     seed = float(gradient)
     if not math.isfinite(seed):
         raise AnomalyError(f"detect_anomaly: backward seed gradient is {seed!r}", root)
+    # Same bookkeeping as the engine: every node starts the pass at zero, leaves add
+    # the pass's total to what they held afterwards (so two passes give exactly
+    # twice the gradient), and a failed pass leaves their gradients as they were.
+    leaves = [node for node in order if not node.parents]
+    earlier_grads = [leaf.grad for leaf in leaves]
     for node in order:
-        if node.parents:
-            node.grad = 0.0
-    root.grad += seed
-    for node in reversed(order):
-        upstream_grad = node.grad
-        for parent, local_grad in zip(node.parents, node.local_grads, strict=True):
-            contribution = local_grad * upstream_grad
-            parent.grad += contribution
-            if not (math.isfinite(contribution) and math.isfinite(parent.grad)):
-                raise AnomalyError(
-                    f"detect_anomaly: gradient flowing into {_name(parent)} through "
-                    f"{_name(node)} is {parent.grad!r} (local derivative {local_grad!r}, "
-                    f"upstream gradient {upstream_grad!r})",
-                    node,
-                )
+        node.grad = 0.0
+    root.grad = seed
+    try:
+        for node in reversed(order):
+            upstream_grad = node.grad
+            for parent, local_grad in zip(node.parents, node.local_grads, strict=True):
+                contribution = local_grad * upstream_grad
+                parent.grad += contribution
+                if not (math.isfinite(contribution) and math.isfinite(parent.grad)):
+                    raise AnomalyError(
+                        f"detect_anomaly: gradient flowing into {_name(parent)} through "
+                        f"{_name(node)} is {parent.grad!r} (local derivative "
+                        f"{local_grad!r}, upstream gradient {upstream_grad!r})",
+                        node,
+                    )
+    except BaseException:
+        for leaf, earlier in zip(leaves, earlier_grads, strict=True):
+            leaf.grad = earlier
+        raise
+    for leaf, earlier in zip(leaves, earlier_grads, strict=True):
+        leaf.grad = earlier + leaf.grad
 
 
 _fast_backward = Value.backward

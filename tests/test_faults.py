@@ -228,3 +228,19 @@ def test_anomaly_mode_is_restored_after_an_error_and_nests() -> None:
     # Outside the block the engine's own error comes back.
     with pytest.raises(OverflowError):
         V(0.0).sqrt().backward()
+
+
+@pytest.mark.parametrize(
+    ("run_backward", "error"),
+    [(Value.backward, OverflowError), (checked_backward, AnomalyError)],
+    ids=["plain", "anomaly"],
+)
+def test_a_failed_backward_leaves_leaf_grads_as_they_were(
+    run_backward: Callable[[Value], None], error: type[Exception]
+) -> None:
+    x, z = V(0.0, label="x"), V(2.0, label="z")
+    x.grad, z.grad = 0.25, -1.5
+    y = z * z + x.sqrt()
+    with pytest.raises(error):
+        run_backward(y)
+    assert (x.grad, z.grad) == (0.25, -1.5)
