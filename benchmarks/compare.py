@@ -1,0 +1,305 @@
+"""Time autograd_mini against micrograd, side by side, and write benchmarks/RESULTS.md.
+
+    python benchmarks/compare.py            # the full suite (a few minutes), writes RESULTS.md
+    python benchmarks/compare.py --quick    # small sizes, a smoke run; prints only
+
+Every timed workload alternates the engines (ours, micrograd, ours, ...) and
+reports medians with min-max, the ratio of the medians and the median of the
+per-pair ratios (micrograd time / autograd_mini time). Peak memory comes from a
+separate tracemalloc run. Imports benchmarks.{timing,workloads,report}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import importlib.util
+import sys
+import time
+import tracemalloc
+from dataclasses import dataclass
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from autograd_mini.nn import MLP
+from benchmarks import workloads as w
+from benchmarks.report import (
+    Row,
+    Target,
+    format_bytes,
+    format_seconds,
+    machine_description,
+    render_markdown,
+    render_table,
+    series_cell,
+    timing_row,
+)
+from benchmarks.timing import Series, interleaved, peak_memory, time_once
+
+__all__ = ["FULL", "QUICK", "Config", "main", "run_suite"]
+
+RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
+
+
+@dataclass(frozen=True)
+class Config:
+    """Sizes and repetition counts for one run of the suite."""
+
+    pairs: int  # A B pairs for the cheap workloads
+    moons_points: int
+    grid_side: int
+    grid_chunks: int  # the grid is timed in this many interleaved slices
+    chain_sizes: tuple[int, ...]
+    chain_reps: int
+    micrograd_chain_max: int  # deeper micrograd chains would only repeat the error
+    wide_n: int
+    wide_pairs: int
+    bytes_n: int
+    flat_steps: int
+    flat_steps_micrograd: int
+
+
+FULL = Config(7, 100, 100, 10, (10**3, 10**4, 10**5, 10**6), 3, 10**5, 10**6, 3, 10**5, 200, 10)
+QUICK = Config(2, 100, 20, 2, (10**3, 10**4), 1, 10**4, 10**4, 1, 10**4, 20, 3)
+
+
+def bench_moons(cfg: Config) -> Row:
+    X, y = w.moons(cfg.moons_points)
+    ours = MLP(2, [16, 16, 1], seed=0)
+    theirs = w.micrograd_mlp(ours)
+    timing = interleaved(
+        lambda: w.ours_moons_step(ours, X, y, lr=0.05),
+        lambda: w.micrograd_moons_step(theirs, X, y, lr=0.05),
+        cfg.pairs,
+    )
+    peak = _peaks(
+        lambda: w.ours_moons_step(ours, X, y, lr=0.05),
+        lambda: w.micrograd_moons_step(theirs, X, y, lr=0.05),
+    )
+    return timing_row(f"moons step: MLP(2,[16,16,1]), {len(X)} points", timing, peak)
+
+
+def bench_inference(cfg: Config) -> Row:
+    X, _ = w.moons(cfg.moons_points)
+    points = w.grid(X, cfg.grid_side)
+    ours = MLP(2, [16, 16, 1], seed=0)
+    theirs = w.micrograd_mlp(ours)
+    # Slices interleave the engines finely; the row reports whole-grid times.
+    size = -(-len(points) // cfg.grid_chunks)
+    slices = [points[i : i + size] for i in range(0, len(points), size)]
+    pairs = []
+    for part in slices:
+        pairs.append(
+            (
+                time_once(lambda: w.ours_inference(ours, part)),  # noqa: B023
+                time_once(lambda: w.micrograd_inference(theirs, part)),  # noqa: B023
+            )
+        )
+    from benchmarks.timing import Timing
+
+    timing = Timing.from_pairs(pairs)
+    peak = _peaks(
+        lambda: w.ours_inference(ours, slices[0]), lambda: w.micrograd_inference(theirs, slices[0])
+    )
+    side = cfg.grid_side
+    return timing_row(
+        f"inference: {side}x{side} grid, no_grad (median slice x {len(slices)})",
+        timing,
+        peak,
+        scale=len(slices),
+    )
+
+
+def bench_chain(cfg: Config) -> tuple[list[Row], dict[int, float]]:
+    """Rows for each depth, and our median backward-only seconds per depth."""
+    rows, backward_seconds = [], {}
+    for n in cfg.chain_sizes:
+        totals, backwards = [], []
+        for _ in range(cfg.chain_reps):
+            gc.collect()
+            start = time.perf_counter()
+            _, y = w.ours_chain(n)
+            middle = time.perf_counter()
+            y.backward()
+            end = time.perf_counter()
+            del y
+            totals.append(end - start)
+            backwards.append(end - middle)
+        backward_seconds[n] = Series(tuple(backwards)).median
+        ours = f"{series_cell(Series(tuple(totals)))} (backward {format_seconds(backward_seconds[n])})"
+        rows.append(Row(f"deep chain 10^{len(str(n)) - 1}: build + backward", ours, _micrograd_chain(n, cfg)))
+    return rows, backward_seconds
+
+
+def _micrograd_chain(n: int, cfg: Config) -> str:
+    if n > cfg.micrograd_chain_max:
+        return "not run (RecursionError from 10^3 on)"
+    gc.collect()
+    _, y = w.micrograd_chain(n)
+    try:
+        y.backward()
+    except RecursionError:
+        return "RecursionError"
+    return "ok"
+
+
+def bench_wide(cfg: Config) -> Row:
+    xs, ws = w.wide_leaves(cfg.wide_n)
+    from micrograd.engine import Value as MicroValue
+
+    mxs, mws = w.wide_leaves(cfg.wide_n, MicroValue)
+    timing = interleaved(
+        lambda: w.ours_wide_sum(xs, ws), lambda: w.micrograd_wide_sum(mxs, mws), cfg.wide_pairs
+    )
+    peak = _peaks(lambda: w.ours_wide_sum(xs, ws), lambda: w.micrograd_wide_sum(mxs, mws))
+    label = f"wide sum: 10^{len(str(cfg.wide_n)) - 1} products, backward (micrograd: pairwise)"
+    return timing_row(label, timing, peak)
+
+
+def bytes_per_node(build: object, n: int) -> float:
+    """Bytes that stay allocated per written op while an n-op chain is alive."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        graph = build(n)  # type: ignore[operator]
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    del graph
+    return (after - before) / n
+
+
+def memory_growth(step: object, steps: int) -> float:
+    """Bytes per step still allocated after `steps` steps with the cyclic GC disabled."""
+    gc.collect()
+    gc.disable()
+    tracemalloc.start()
+    try:
+        step()  # type: ignore[operator]  # warm-up: first-call caches are not growth
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(steps):
+            step()  # type: ignore[operator]
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+        gc.enable()
+    return (after - before) / steps
+
+
+def _peaks(ours: object, theirs: object) -> str:
+    return f"{format_bytes(peak_memory(ours))} / {format_bytes(peak_memory(theirs))}"  # type: ignore[arg-type]
+
+
+def run_suite(cfg: Config) -> tuple[list[Row], list[Target], list[str]]:
+    """Run every workload; return the table rows, the targets and notes."""
+    rows: list[Row] = []
+    moons_row = bench_moons(cfg)
+    rows.append(moons_row)
+    inference_row = bench_inference(cfg)
+    rows.append(inference_row)
+    chain_rows, backward_seconds = bench_chain(cfg)
+    rows.extend(chain_rows)
+    rows.append(bench_wide(cfg))
+
+    ours_bytes = bytes_per_node(lambda n: w.ours_chain(n), cfg.bytes_n)
+    theirs_bytes = bytes_per_node(lambda n: w.micrograd_chain(n), cfg.bytes_n)
+    rows.append(
+        Row(
+            f"bytes per node, 10^{len(str(cfg.bytes_n)) - 1}-node chain (tracemalloc)",
+            f"{ours_bytes:.0f} B",
+            f"{theirs_bytes:.0f} B",
+            f"{theirs_bytes / ours_bytes:.1f}x",
+        )
+    )
+
+    rows.append(bench_digits(cfg))
+
+    X, y = w.moons(cfg.moons_points)
+    ours_model = MLP(2, [16, 16, 1], seed=0)
+    theirs_model = w.micrograd_mlp(ours_model)
+    ours_growth = memory_growth(lambda: w.ours_moons_step(ours_model, X, y, 0.05), cfg.flat_steps)
+    theirs_growth = memory_growth(
+        lambda: w.micrograd_moons_step(theirs_model, X, y, 0.05), cfg.flat_steps_micrograd
+    )
+    rows.append(
+        Row(
+            f"memory growth per moons step, gc disabled ({cfg.flat_steps} / "
+            f"{cfg.flat_steps_micrograd} steps)",
+            f"{format_bytes(ours_growth)}/step",
+            f"{format_bytes(theirs_growth)}/step",
+        )
+    )
+
+    deepest = max(cfg.chain_sizes)
+    targets = [
+        Target("moons step >= 20x (median of pair ratios)", moons_row.median_of_ratios,
+               float(moons_row.median_of_ratios.rstrip("x")) >= 20),
+        Target("inference >= 30x (median of pair ratios)", inference_row.median_of_ratios,
+               float(inference_row.median_of_ratios.rstrip("x")) >= 30),
+        Target("bytes per node <= 400", f"{ours_bytes:.0f} B", ours_bytes <= 400),
+        Target(f"10^{len(str(deepest)) - 1}-deep chain backward < 3 s",
+               format_seconds(backward_seconds[deepest]), backward_seconds[deepest] < 3.0),
+        Target(f"memory flat over {cfg.flat_steps} steps, gc disabled",
+               f"{format_bytes(ours_growth)}/step", abs(ours_growth) < 1024),
+    ]
+    notes = [
+        "micrograd's backward sorts the graph recursively, so any graph deeper than the "
+        "recursion limit (1000 by default) raises RecursionError.",
+        "micrograd has no exp or log, so the cross-entropy workload cannot be written in it.",
+        "micrograd's `sum()` of 10^6 products is a 10^6-deep chain (RecursionError); the wide "
+        "sum gives it a balanced pairwise sum instead.",
+        "micrograd wraps every constant in a Value of its own: its bytes per node include that.",
+    ]
+    return rows, targets, notes
+
+
+def bench_digits(cfg: Config) -> Row:
+    X, y = w.digits_batch(32)
+    model = MLP(64, [32, 10], activation="tanh", seed=0)
+    times = Series(tuple(time_once(lambda: w.ours_digits_step(model, X, y, 0.1)) for _ in range(cfg.pairs)))
+    peak = format_bytes(peak_memory(lambda: w.ours_digits_step(model, X, y, 0.1)))
+    return Row("digits step: MLP(64,[32,10]) tanh, cross-entropy, batch 32", series_cell(times),
+               "unsupported (no exp/log)", peak_memory=f"{peak} / -")
+
+
+METHOD = (
+    "each workload alternates the engines (autograd_mini, micrograd, autograd_mini, ...) "
+    "after a `gc.collect()` outside the clock; cells are median [min-max] of wall-clock "
+    "times (`time.perf_counter`); ratios are micrograd / autograd_mini. Peak memory and "
+    "bytes per node come from separate `tracemalloc` runs. Both engines start from the "
+    "same weights."
+)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
+    parser.add_argument("--output", type=Path, default=None,
+                        help=f"where to write the Markdown (default {RESULTS}; --quick writes none)")
+    args = parser.parse_args(argv)
+    if importlib.util.find_spec("micrograd") is None:
+        print("compare.py: micrograd is not installed; run `make setup` (it is in the dev "
+              "extra) or `pip install micrograd==0.1.0`", file=sys.stderr)
+        return 2
+    if importlib.util.find_spec("sklearn") is None:
+        print("compare.py: scikit-learn is not installed; run `make setup` (notebooks extra)",
+              file=sys.stderr)
+        return 2
+    machine = machine_description()
+    print(machine, flush=True)
+    rows, targets, notes = run_suite(QUICK if args.quick else FULL)
+    print(render_table(rows))
+    for t in targets:
+        print(f"{'met' if t.met else 'NOT MET'}: {t.name}: {t.measured}")
+    output = args.output if args.output is not None else (None if args.quick else RESULTS)
+    if output is not None:
+        output.write_text(render_markdown(rows, targets, machine, METHOD, notes), encoding="utf-8")
+        print(f"wrote {output}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
