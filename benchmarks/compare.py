@@ -128,8 +128,14 @@ def bench_chain(cfg: Config) -> tuple[list[Row], dict[int, float]]:
             totals.append(end - start)
             backwards.append(end - middle)
         backward_seconds[n] = Series(tuple(backwards)).median
-        ours = f"{series_cell(Series(tuple(totals)))} (backward {format_seconds(backward_seconds[n])})"
-        rows.append(Row(f"deep chain 10^{len(str(n)) - 1}: build + backward", ours, _micrograd_chain(n, cfg)))
+        ours = (
+            f"{series_cell(Series(tuple(totals)))} (backward {format_seconds(backward_seconds[n])})"
+        )
+        rows.append(
+            Row(
+                f"deep chain 10^{len(str(n)) - 1}: build + backward", ours, _micrograd_chain(n, cfg)
+            )
+        )
     return rows, backward_seconds
 
 
@@ -235,15 +241,27 @@ def run_suite(cfg: Config) -> tuple[list[Row], list[Target], list[str]]:
 
     deepest = max(cfg.chain_sizes)
     targets = [
-        Target("moons step >= 20x (median of pair ratios)", moons_row.median_of_ratios,
-               float(moons_row.median_of_ratios.rstrip("x")) >= 20),
-        Target("inference >= 30x (median of pair ratios)", inference_row.median_of_ratios,
-               float(inference_row.median_of_ratios.rstrip("x")) >= 30),
+        Target(
+            "moons step >= 20x (median of pair ratios)",
+            moons_row.median_of_ratios,
+            float(moons_row.median_of_ratios.rstrip("x")) >= 20,
+        ),
+        Target(
+            "inference >= 30x (median of pair ratios)",
+            inference_row.median_of_ratios,
+            float(inference_row.median_of_ratios.rstrip("x")) >= 30,
+        ),
         Target("bytes per node <= 400", f"{ours_bytes:.0f} B", ours_bytes <= 400),
-        Target(f"10^{len(str(deepest)) - 1}-deep chain backward < 3 s",
-               format_seconds(backward_seconds[deepest]), backward_seconds[deepest] < 3.0),
-        Target(f"memory flat over {cfg.flat_steps} steps, gc disabled",
-               f"{format_bytes(ours_growth)}/step", abs(ours_growth) < 1024),
+        Target(
+            f"10^{len(str(deepest)) - 1}-deep chain backward < 3 s",
+            format_seconds(backward_seconds[deepest]),
+            backward_seconds[deepest] < 3.0,
+        ),
+        Target(
+            f"memory flat over {cfg.flat_steps} steps, gc disabled",
+            f"{format_bytes(ours_growth)}/step",
+            abs(ours_growth) < 1024,
+        ),
     ]
     notes = [
         "micrograd's backward sorts the graph recursively, so any graph deeper than the "
@@ -259,10 +277,16 @@ def run_suite(cfg: Config) -> tuple[list[Row], list[Target], list[str]]:
 def bench_digits(cfg: Config) -> Row:
     X, y = w.digits_batch(32)
     model = MLP(64, [32, 10], activation="tanh", seed=0)
-    times = Series(tuple(time_once(lambda: w.ours_digits_step(model, X, y, 0.1)) for _ in range(cfg.pairs)))
+    times = Series(
+        tuple(time_once(lambda: w.ours_digits_step(model, X, y, 0.1)) for _ in range(cfg.pairs))
+    )
     peak = format_bytes(peak_memory(lambda: w.ours_digits_step(model, X, y, 0.1)))
-    return Row("digits step: MLP(64,[32,10]) tanh, cross-entropy, batch 32", series_cell(times),
-               "unsupported (no exp/log)", peak_memory=f"{peak} / -")
+    return Row(
+        "digits step: MLP(64,[32,10]) tanh, cross-entropy, batch 32",
+        series_cell(times),
+        "unsupported (no exp/log)",
+        peak_memory=f"{peak} / -",
+    )
 
 
 METHOD = (
@@ -277,16 +301,25 @@ METHOD = (
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes: a smoke run")
-    parser.add_argument("--output", type=Path, default=None,
-                        help=f"where to write the Markdown (default {RESULTS}; --quick writes none)")
+    parser.add_argument(
+        "--output",
+        type=Path,
+        default=None,
+        help=f"where to write the Markdown (default {RESULTS}; --quick writes none)",
+    )
     args = parser.parse_args(argv)
     if importlib.util.find_spec("micrograd") is None:
-        print("compare.py: micrograd is not installed; run `make setup` (it is in the dev "
-              "extra) or `pip install micrograd==0.1.0`", file=sys.stderr)
+        print(
+            "compare.py: micrograd is not installed; run `make setup` (it is in the dev "
+            "extra) or `pip install micrograd==0.1.0`",
+            file=sys.stderr,
+        )
         return 2
     if importlib.util.find_spec("sklearn") is None:
-        print("compare.py: scikit-learn is not installed; run `make setup` (notebooks extra)",
-              file=sys.stderr)
+        print(
+            "compare.py: scikit-learn is not installed; run `make setup` (notebooks extra)",
+            file=sys.stderr,
+        )
         return 2
     machine = machine_description()
     print(machine, flush=True)

@@ -85,9 +85,7 @@ def time_once(run: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
-def interleaved(
-    ours: Callable[[], object], theirs: Callable[[], object], pairs: int
-) -> Timing:
+def interleaved(ours: Callable[[], object], theirs: Callable[[], object], pairs: int) -> Timing:
     """Time `ours` and `theirs` alternately, `pairs` times each, ours first."""
     measured = []
     for _ in range(pairs):

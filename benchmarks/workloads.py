@@ -93,7 +93,9 @@ def wide_leaves(n: int, engine: Any = Value) -> tuple[list[Any], list[Any]]:
 # ----------------------------------------------------------------------------
 
 
-def ours_moons_step(model: MLP, X: Sequence[Sequence[float]], y: Sequence[float], lr: float) -> float:
+def ours_moons_step(
+    model: MLP, X: Sequence[Sequence[float]], y: Sequence[float], lr: float
+) -> float:
     """One step of the micrograd demo: forward, hinge + L2 loss, zero_grad, backward, SGD."""
     params = model.parameters()
     scores = [model(x) for x in X]
@@ -178,7 +180,9 @@ def copy_weights(source: MLP, target: Any) -> None:
         q.data = p.data
 
 
-def micrograd_moons_step(model: Any, X: Sequence[Sequence[float]], y: Sequence[float], lr: float) -> float:
+def micrograd_moons_step(
+    model: Any, X: Sequence[Sequence[float]], y: Sequence[float], lr: float
+) -> float:
     """micrograd's demo step, verbatim apart from names and a fixed learning rate."""
     from micrograd.engine import Value as MicroValue
 
