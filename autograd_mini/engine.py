@@ -610,21 +610,37 @@ class Value:
         """
         seed = _check_real(gradient, "backward")
         order = self.topological_order()
+        # Each pass computes fresh gradients for every node; leaves then add
+        # theirs to what they held before. Adding the pass's total in one step
+        # (not contribution by contribution) makes two identical passes give
+        # exactly twice the gradient, as in PyTorch.
+        leaves: list[Value] = []
+        earlier_grads: list[float] = []
         for node in order:
-            if node.parents:
-                node.grad = 0.0
-        self.grad += seed
-        for node in reversed(order):
-            upstream_grad = node.grad
-            if not -_INF < upstream_grad < _INF:
-                raise OverflowError(
-                    f"backward: the gradient at {_describe(node)} is {upstream_grad!r}; "
-                    "a local derivative on the way was infinite or the product overflowed"
-                )
-            # `+=` because a node that feeds several consumers receives one
-            # contribution from each of them.
-            for parent, local_grad in zip(node.parents, node.local_grads):
-                parent.grad += local_grad * upstream_grad
+            if not node.parents:
+                leaves.append(node)
+                earlier_grads.append(node.grad)
+            node.grad = 0.0
+        self.grad = seed
+        try:
+            for node in reversed(order):
+                upstream_grad = node.grad
+                if not -_INF < upstream_grad < _INF:
+                    raise OverflowError(
+                        f"backward: the gradient at {_describe(node)} is {upstream_grad!r}; "
+                        "a local derivative on the way was infinite or the product overflowed"
+                    )
+                # `+=` because a node that feeds several consumers receives one
+                # contribution from each of them.
+                for parent, local_grad in zip(node.parents, node.local_grads):
+                    parent.grad += local_grad * upstream_grad
+        except BaseException:
+            # A failed pass adds nothing: leaves keep the gradients they had.
+            for leaf, earlier in zip(leaves, earlier_grads):
+                leaf.grad = earlier
+            raise
+        for leaf, earlier in zip(leaves, earlier_grads):
+            leaf.grad = earlier + leaf.grad
 
 
 # ----------------------------------------------------------------------------

@@ -304,7 +304,7 @@ def _check_activation(name: object, where: str) -> str:
         raise ValueError(
             f"{where}: unknown activation {name!r} (must be one of {list(ACTIVATIONS)})"
         )
-    return name  # type: ignore[return-value]
+    return str(name)
 
 
 def _check_inputs(x: object, nin: int, where: str) -> None:
