@@ -17,6 +17,7 @@ import importlib.util
 import sys
 import time
 import tracemalloc
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,7 +37,7 @@ from benchmarks.report import (
     series_cell,
     timing_row,
 )
-from benchmarks.timing import Series, interleaved, peak_memory, time_once
+from benchmarks.timing import Series, Timing, interleaved, peak_memory, time_once
 
 __all__ = ["FULL", "QUICK", "Config", "main", "run_suite"]
 
@@ -56,13 +57,42 @@ class Config:
     micrograd_chain_max: int  # deeper micrograd chains would only repeat the error
     wide_n: int
     wide_pairs: int
+    wide_peak_n: int  # tracing micrograd's 10^6 graph would take longer than timing it
     bytes_n: int
     flat_steps: int
     flat_steps_micrograd: int
 
 
-FULL = Config(7, 100, 100, 10, (10**3, 10**4, 10**5, 10**6), 3, 10**5, 10**6, 3, 10**5, 200, 10)
-QUICK = Config(2, 100, 20, 2, (10**3, 10**4), 1, 10**4, 10**4, 1, 10**4, 20, 3)
+FULL = Config(
+    pairs=7,
+    moons_points=100,
+    grid_side=100,
+    grid_chunks=10,
+    chain_sizes=(10**3, 10**4, 10**5, 10**6),
+    chain_reps=3,
+    micrograd_chain_max=10**5,
+    wide_n=10**6,
+    wide_pairs=2,
+    wide_peak_n=10**5,
+    bytes_n=10**5,
+    flat_steps=200,
+    flat_steps_micrograd=4,
+)
+QUICK = Config(
+    pairs=2,
+    moons_points=100,
+    grid_side=20,
+    grid_chunks=2,
+    chain_sizes=(10**3, 10**4),
+    chain_reps=1,
+    micrograd_chain_max=10**4,
+    wide_n=10**4,
+    wide_pairs=1,
+    wide_peak_n=10**4,
+    bytes_n=10**4,
+    flat_steps=20,
+    flat_steps_micrograd=2,
+)
 
 
 def bench_moons(cfg: Config) -> Row:
@@ -97,8 +127,6 @@ def bench_inference(cfg: Config) -> Row:
                 time_once(lambda: w.micrograd_inference(theirs, part)),  # noqa: B023
             )
         )
-    from benchmarks.timing import Timing
-
     timing = Timing.from_pairs(pairs)
     peak = _peaks(
         lambda: w.ours_inference(ours, slices[0]), lambda: w.micrograd_inference(theirs, slices[0])
@@ -115,6 +143,7 @@ def bench_inference(cfg: Config) -> Row:
 def bench_chain(cfg: Config) -> tuple[list[Row], dict[int, float]]:
     """Rows for each depth, and our median backward-only seconds per depth."""
     rows, backward_seconds = [], {}
+    micrograd_failed_at: int | None = None
     for n in cfg.chain_sizes:
         totals, backwards = [], []
         for _ in range(cfg.chain_reps):
@@ -131,24 +160,31 @@ def bench_chain(cfg: Config) -> tuple[list[Row], dict[int, float]]:
         ours = (
             f"{series_cell(Series(tuple(totals)))} (backward {format_seconds(backward_seconds[n])})"
         )
-        rows.append(
-            Row(
-                f"deep chain 10^{len(str(n)) - 1}: build + backward", ours, _micrograd_chain(n, cfg)
+        if n > cfg.micrograd_chain_max:
+            since = (
+                f": RecursionError from 10^{_exponent(micrograd_failed_at)}"
+                if micrograd_failed_at
+                else ""
             )
-        )
+            theirs = f"not run{since}"
+        else:
+            theirs = _micrograd_chain(n)
+            if theirs == "RecursionError" and micrograd_failed_at is None:
+                micrograd_failed_at = n
+        rows.append(Row(f"deep chain 10^{_exponent(n)}: build + backward", ours, theirs))
     return rows, backward_seconds
 
 
-def _micrograd_chain(n: int, cfg: Config) -> str:
-    if n > cfg.micrograd_chain_max:
-        return "not run (RecursionError from 10^3 on)"
+def _micrograd_chain(n: int) -> str:
+    """micrograd's build + backward time for an n-deep chain, or the error it raised."""
     gc.collect()
+    start = time.perf_counter()
     _, y = w.micrograd_chain(n)
     try:
         y.backward()
     except RecursionError:
         return "RecursionError"
-    return "ok"
+    return f"{format_seconds(time.perf_counter() - start)} (one run)"
 
 
 def bench_wide(cfg: Config) -> Row:
@@ -159,18 +195,28 @@ def bench_wide(cfg: Config) -> Row:
     timing = interleaved(
         lambda: w.ours_wide_sum(xs, ws), lambda: w.micrograd_wide_sum(mxs, mws), cfg.wide_pairs
     )
-    peak = _peaks(lambda: w.ours_wide_sum(xs, ws), lambda: w.micrograd_wide_sum(mxs, mws))
-    label = f"wide sum: 10^{len(str(cfg.wide_n)) - 1} products, backward (micrograd: pairwise)"
+    k = cfg.wide_peak_n
+    peak = _peaks(
+        lambda: w.ours_wide_sum(xs[:k], ws[:k]), lambda: w.micrograd_wide_sum(mxs[:k], mws[:k])
+    )
+    label = (
+        f"wide sum: 10^{_exponent(cfg.wide_n)} products, backward (micrograd: pairwise; "
+        f"peak memory at 10^{_exponent(k)})"
+    )
     return timing_row(label, timing, peak)
 
 
-def bytes_per_node(build: object, n: int) -> float:
+def _exponent(n: int) -> int:
+    return len(str(n)) - 1
+
+
+def bytes_per_node(build: Callable[[int], object], n: int) -> float:
     """Bytes that stay allocated per written op while an n-op chain is alive."""
     gc.collect()
     tracemalloc.start()
     try:
         before = tracemalloc.get_traced_memory()[0]
-        graph = build(n)  # type: ignore[operator]
+        graph = build(n)
         after = tracemalloc.get_traced_memory()[0]
     finally:
         tracemalloc.stop()
@@ -178,16 +224,16 @@ def bytes_per_node(build: object, n: int) -> float:
     return (after - before) / n
 
 
-def memory_growth(step: object, steps: int) -> float:
+def memory_growth(step: Callable[[], object], steps: int) -> float:
     """Bytes per step still allocated after `steps` steps with the cyclic GC disabled."""
     gc.collect()
     gc.disable()
     tracemalloc.start()
     try:
-        step()  # type: ignore[operator]  # warm-up: first-call caches are not growth
+        step()  # warm-up: first-call caches are not growth
         before = tracemalloc.get_traced_memory()[0]
         for _ in range(steps):
-            step()  # type: ignore[operator]
+            step()
         after = tracemalloc.get_traced_memory()[0]
     finally:
         tracemalloc.stop()
@@ -195,26 +241,35 @@ def memory_growth(step: object, steps: int) -> float:
     return (after - before) / steps
 
 
-def _peaks(ours: object, theirs: object) -> str:
-    return f"{format_bytes(peak_memory(ours))} / {format_bytes(peak_memory(theirs))}"  # type: ignore[arg-type]
+def _progress(what: str) -> None:
+    print(f"  running: {what} ...", file=sys.stderr, flush=True)
+
+
+def _peaks(ours: Callable[[], object], theirs: Callable[[], object]) -> str:
+    return f"{format_bytes(peak_memory(ours))} / {format_bytes(peak_memory(theirs))}"
 
 
 def run_suite(cfg: Config) -> tuple[list[Row], list[Target], list[str]]:
     """Run every workload; return the table rows, the targets and notes."""
     rows: list[Row] = []
+    _progress("moons step")
     moons_row = bench_moons(cfg)
     rows.append(moons_row)
+    _progress("inference grid")
     inference_row = bench_inference(cfg)
     rows.append(inference_row)
+    _progress("deep chains")
     chain_rows, backward_seconds = bench_chain(cfg)
     rows.extend(chain_rows)
+    _progress("wide sum")
     rows.append(bench_wide(cfg))
+    _progress("bytes per node, digits, memory growth")
 
     ours_bytes = bytes_per_node(lambda n: w.ours_chain(n), cfg.bytes_n)
     theirs_bytes = bytes_per_node(lambda n: w.micrograd_chain(n), cfg.bytes_n)
     rows.append(
         Row(
-            f"bytes per node, 10^{len(str(cfg.bytes_n)) - 1}-node chain (tracemalloc)",
+            f"bytes per node, 10^{_exponent(cfg.bytes_n)}-node chain (tracemalloc)",
             f"{ours_bytes:.0f} B",
             f"{theirs_bytes:.0f} B",
             f"{theirs_bytes / ours_bytes:.1f}x",
@@ -253,7 +308,7 @@ def run_suite(cfg: Config) -> tuple[list[Row], list[Target], list[str]]:
         ),
         Target("bytes per node <= 400", f"{ours_bytes:.0f} B", ours_bytes <= 400),
         Target(
-            f"10^{len(str(deepest)) - 1}-deep chain backward < 3 s",
+            f"10^{_exponent(deepest)}-deep chain backward < 3 s",
             format_seconds(backward_seconds[deepest]),
             backward_seconds[deepest] < 3.0,
         ),

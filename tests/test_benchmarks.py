@@ -142,7 +142,7 @@ def test_memory_helpers_see_micrograd_keep_more() -> None:
 
 
 def test_the_whole_suite_runs_at_tiny_sizes() -> None:
-    tiny = compare.Config(1, 8, 4, 2, (10, 100), 1, 100, 64, 1, 500, 3, 2)
+    tiny = compare.Config(1, 8, 4, 2, (10, 100), 1, 100, 64, 1, 32, 500, 3, 2)
     rows, targets, notes = compare.run_suite(tiny)
     names = [row.workload for row in rows]
     assert names[0].startswith("moons step") and names[1].startswith("inference")
