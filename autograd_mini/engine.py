@@ -139,9 +139,9 @@ def _format_constant(c: float) -> str:
 
 # Op labels with a constant, e.g. ("*{}", 2.0) -> "*2". Programs reuse a few
 # constants millions of times (y = y * c), so one shared string per (op, constant)
-# saves the formatting (~0.3 us) and a ~60-byte string per node: benchmarks/
-# RESULTS.md "bytes per node" and "deep chain". Bounded so varying constants
-# (a learning-rate schedule) cannot grow it without limit.
+# saves the formatting and a ~60-byte string per node: 267 -> 208 bytes per node
+# and 18% off a 10^5-deep chain (benchmarks/NOTES.md). Bounded so varying
+# constants (a learning-rate schedule) cannot grow it without limit.
 _constant_op_labels: dict[tuple[str, float], str] = {}
 _CONSTANT_OP_LABELS_MAX = 4096
 
@@ -519,31 +519,24 @@ class Value:
             if bias is not None:
                 total += bias.data if type(bias) is Value else _check_real(bias, "dot")
             return _node(_finite(total, "dot"), (), "dot", ())
-        # d/dw_i = x_i for each weight that is a Value, d/dx_i = w_i for each
-        # input that is a Value. List comprehensions, and skipping the filter
-        # when every operand is a Value, keep the per-element work in C:
-        # 2x faster on the moons step's neurons (benchmarks/RESULTS.md).
-        n = len(weights)
-        weight_nodes = [w for w in weights if type(w) is Value]
-        input_nodes = [x for x in inputs if type(x) is Value]
-        if len(weight_nodes) == n:
-            weight_locals = x_data
-        else:
-            weight_locals = [x for w, x in zip(weights, x_data) if type(w) is Value]
-        if len(input_nodes) == n:
-            input_locals = w_data
-        else:
-            input_locals = [w for x, w in zip(inputs, w_data) if type(x) is Value]
-        if type(bias) is Value:
-            total += bias.data
-            parents = (*weight_nodes, *input_nodes, bias)
-            local_grads = (*weight_locals, *input_locals, 1.0)
-        else:
-            if bias is not None:
+        parents: list[Value] = []
+        local_grads: list[float] = []
+        for weight, x_number in zip(weights, x_data):
+            if type(weight) is Value:
+                parents.append(weight)
+                local_grads.append(x_number)
+        for item, w_number in zip(inputs, w_data):
+            if type(item) is Value:
+                parents.append(item)
+                local_grads.append(w_number)
+        if bias is not None:
+            if type(bias) is Value:
+                total += bias.data
+                parents.append(bias)
+                local_grads.append(1.0)
+            else:
                 total += _check_real(bias, "dot")
-            parents = (*weight_nodes, *input_nodes)
-            local_grads = (*weight_locals, *input_locals)
-        return _node(_finite(total, "dot"), parents, "dot", local_grads)
+        return _node(_finite(total, "dot"), tuple(parents), "dot", tuple(local_grads))
 
     # ------------------------------------------------------------------------
     # backward
@@ -566,8 +559,8 @@ class Value:
         # marker, with its unvisited parents above. Popping the marker means all
         # those parents are in `order`, so the node under it goes next.
         # Markers instead of (node, expanded) pairs (no tuple per node) and no
-        # stack round trip for leaves: 2.4x (moons step) to 3x (wide sum) faster
-        # than a stack of pairs (benchmarks/README.md, "What each change bought").
+        # stack round trip for leaves: the sort is 2.4x (moons step) to 3x (wide
+        # sum) faster than with a stack of pairs (benchmarks/NOTES.md).
         stack: list[Value | None] = [self]
         push, pop, append, mark = stack.append, stack.pop, order.append, visited.add
         while stack:

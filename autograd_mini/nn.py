@@ -177,7 +177,7 @@ class Neuron(Module):
         """The same computation on plain floats, for no_grad: no nodes at all.
 
         Same operations in the same order as Value.dot and the activation, so the
-        result is bit-identical; about 4x faster (benchmarks/RESULTS.md, inference).
+        result is bit-identical; inference 2.5x faster (benchmarks/NOTES.md).
         """
         total = sum(map(operator.mul, [w.data for w in self.w], x)) + self.b.data
         return _FLOAT_ACTIVATIONS[self.activation](_finite(total, "dot"))
