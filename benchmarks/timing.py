@@ -19,7 +19,15 @@ import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Series", "Timing", "interleaved", "peak_memory", "time_once"]
+__all__ = [
+    "Series",
+    "Timing",
+    "bytes_per_node",
+    "interleaved",
+    "memory_growth",
+    "peak_memory",
+    "time_once",
+]
 
 
 @dataclass(frozen=True)
@@ -109,3 +117,34 @@ def peak_memory(run: Callable[[], object]) -> int:
     finally:
         tracemalloc.stop()
     return peak - base
+
+
+def bytes_per_node(build: Callable[[int], object], n: int) -> float:
+    """Bytes that stay allocated per written op while an n-op chain is alive."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        graph = build(n)
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    del graph
+    return (after - before) / n
+
+
+def memory_growth(step: Callable[[], object], steps: int) -> float:
+    """Bytes per step still allocated after `steps` steps with the cyclic GC disabled."""
+    gc.collect()
+    gc.disable()
+    tracemalloc.start()
+    try:
+        step()  # warm-up: first-call caches are not growth
+        before = tracemalloc.get_traced_memory()[0]
+        for _ in range(steps):
+            step()
+        after = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+        gc.enable()
+    return (after - before) / steps

@@ -18,7 +18,7 @@ if str(ROOT) not in sys.path:  # benchmarks/ is not part of the installed packag
 
 from autograd_mini import Value  # noqa: E402
 from autograd_mini.nn import MLP  # noqa: E402
-from benchmarks import compare, report, timing  # noqa: E402
+from benchmarks import compare, report, suite, timing  # noqa: E402
 from benchmarks import workloads as w  # noqa: E402
 from benchmarks.timing import Series, Timing, interleaved  # noqa: E402
 
@@ -130,20 +130,20 @@ def test_interleaved_alternates_the_engines() -> None:
 
 
 def test_memory_helpers_see_micrograd_keep_more() -> None:
-    ours = compare.bytes_per_node(w.ours_chain, 2000)
-    theirs = compare.bytes_per_node(w.micrograd_chain, 2000)
+    ours = timing.bytes_per_node(w.ours_chain, 2000)
+    theirs = timing.bytes_per_node(w.micrograd_chain, 2000)
     assert 0 < ours < theirs
     X, y = w.moons(8)
     model = MLP(2, [4, 1], seed=0)
     micro = w.micrograd_mlp(model)
-    kept_ours = compare.memory_growth(lambda: w.ours_moons_step(model, X, y, 0.1), 5)
-    kept_theirs = compare.memory_growth(lambda: w.micrograd_moons_step(micro, X, y, 0.1), 2)
+    kept_ours = timing.memory_growth(lambda: w.ours_moons_step(model, X, y, 0.1), 5)
+    kept_theirs = timing.memory_growth(lambda: w.micrograd_moons_step(micro, X, y, 0.1), 2)
     assert kept_ours < 1000 < kept_theirs  # micrograd's closures form cycles
 
 
 def test_the_whole_suite_runs_at_tiny_sizes() -> None:
-    tiny = compare.Config(1, 8, 4, 2, (10, 100), 1, 100, 64, 1, 32, 500, 3, 2)
-    rows, targets, notes = compare.run_suite(tiny)
+    tiny = suite.Config(1, 8, 4, 2, (10, 100), 1, 100, 64, 1, 32, 500, 3, 2)
+    rows, targets, notes = suite.run_suite(tiny)
     names = [row.workload for row in rows]
     assert names[0].startswith("moons step") and names[1].startswith("inference")
     assert sum(name.startswith("deep chain") for name in names) == 2
@@ -175,9 +175,9 @@ def test_formatting_of_cells() -> None:
     assert report.series_cell(Series((0.001, 0.002, 0.003))) == "2 ms [1 ms-3 ms]"
 
 
-@pytest.mark.parametrize("module", [compare, report, timing, w])
+@pytest.mark.parametrize("module", [compare, report, suite, timing, w])
 def test_benchmark_docstring_examples(module: object) -> None:
     # benchmarks/ is outside pytest's doctest paths, so its examples run here
     failed, attempted = doctest.testmod(module, verbose=False)  # type: ignore[arg-type]
     assert failed == 0
-    assert attempted > 0 or module is compare
+    assert attempted > 0 or module in (compare, suite)
