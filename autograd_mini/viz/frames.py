@@ -1,0 +1,368 @@
+"""Plan the frames of the animation and restyle one Graphviz layout for each.
+
+The graph is laid out ONCE, with its final numbers; every frame is that SVG
+with colours and the data/grad texts changed (xml.etree). So the picture does
+not jump between frames, and a frame costs a string rewrite, not a `dot` run.
+
+Forward frames light the boxes up in reading order with their values; backward
+frames follow `backward()`'s order (from `trace_backward`), showing each
+chain-rule product and the parents' running gradients; an optional last frame
+shows the SGD update. Reads the graph, never changes it.
+
+Imports `autograd_mini.engine` and `autograd_mini.viz.escape` / `.scene` / `.trace`.
+
+>>> from autograd_mini import Value
+>>> x = Value(2.0, label="x"); y = x * 3; y.label = "y"
+>>> expression("*3", ["x"]), expression("tanh", ["y"]), expression("+", ["a", "b"])
+('x * 3', 'tanh(y)', 'a + b')
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from autograd_mini.engine import Value
+from autograd_mini.viz.escape import format_number
+from autograd_mini.viz.scene import Box, Scene
+from autograd_mini.viz.trace import Step, Trace
+
+__all__ = ["FrameState", "SvgStyler", "expression", "plan_frames"]
+
+_SVG_NS = "http://www.w3.org/2000/svg"
+ET.register_namespace("", _SVG_NS)
+ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
+
+_SUFFIX_CONSTANT = re.compile(r"^(\*\*|[+\-*/])(.+)$")
+_PREFIX_CONSTANT = re.compile(r"^(.+?)(\*\*|[+\-*/])$")
+_INFIX = {"+", "-", "*", "/", "**"}
+_MAX_CAPTION_PARENTS = 4
+
+# (fill, stroke, stroke width, text colour) per state of a box or op node.
+_LOOK = {
+    "pending": ("#f8fafc", "#cbd5e1", "1", "#94a3b8"),
+    "forward": ("#fde68a", "#b45309", "2.5", "#1f2937"),
+    "backward": ("#fecaca", "#b91c1c", "2.5", "#1f2937"),
+    "update": ("#bbf7d0", "#15803d", "2.5", "#1f2937"),
+}
+_EDGE_LOOK = {"pending": "#e2e8f0", "forward": "#b45309", "backward": "#b91c1c", "normal": ""}
+_GRAD_COLOUR = {"partial": "#94a3b8", "final": "#b91c1c"}
+
+
+def expression(op: str, parents: list[str]) -> str:
+    """The written form of one op applied to named parents.
+
+    >>> expression("2-", ["x"]), expression("**2", ["x"]), expression("sum", ["a", "b", "c"])
+    ('2 - x', 'x ** 2', 'sum(a, b, c)')
+    """
+    if op in _INFIX and len(parents) == 2:
+        return f"{parents[0]} {op} {parents[1]}"
+    if op == "neg" and len(parents) == 1:
+        return f"-{parents[0]}"
+    if len(parents) == 1:
+        suffix = _SUFFIX_CONSTANT.match(op)
+        if suffix:
+            return f"{parents[0]} {suffix.group(1)} {suffix.group(2)}"
+        prefix = _PREFIX_CONSTANT.match(op)
+        if prefix:
+            return f"{prefix.group(1)} {prefix.group(2)} {parents[0]}"
+    shown = parents[:_MAX_CAPTION_PARENTS]
+    more = [f"… {len(parents) - len(shown)} more"] if len(parents) > len(shown) else []
+    return f"{op}({', '.join(shown + more)})"
+
+
+@dataclass
+class FrameState:
+    """How every box, op node and edge looks in one frame, plus its caption."""
+
+    phase: str
+    caption: str
+    box_look: dict[str, str] = field(default_factory=dict)
+    data_text: dict[str, str] = field(default_factory=dict)
+    grad_text: dict[str, tuple[str, str]] = field(default_factory=dict)
+    edge_look: dict[str, str] = field(default_factory=dict)
+
+
+def plan_frames(
+    scene: Scene,
+    trace: Trace,
+    names: dict[int, str],
+    root: Value,
+    *,
+    lr: float | None = None,
+    parameters: Iterable[Value] | None = None,
+) -> list[FrameState]:
+    """Decide what each frame shows: forward boxes, backward steps, the update."""
+    boxes = {box.key: box for box in scene.boxes}
+    root_name = names[id(root)]
+    computed = [box for box in scene.boxes if not box.is_input]
+    op_box = {op.key: op.box_key for op in scene.op_nodes}
+    # The arrows that light up with a box: into its op node, and op node -> box.
+    edges_into: dict[str, list[str]] = {}
+    for edge in scene.edges:
+        edges_into.setdefault(op_box.get(edge.head, edge.head), []).append(edge.key)
+
+    # Forward: inputs are known from the start, computed boxes light up in turn.
+    known = {box.key for box in scene.boxes if box.is_input}
+    states: list[FrameState] = []
+    pending_grads = {key: ("grad ?", "partial") for key in boxes if boxes[key].grad_text}
+
+    def forward_state(caption: str, active: str | None) -> FrameState:
+        state = FrameState("forward", caption, grad_text=dict(pending_grads))
+        for key, box in boxes.items():
+            state.box_look[key] = "forward" if key == active else (
+                "normal" if key in known else "pending"
+            )
+            if key not in known and box.data_text:
+                state.data_text[key] = "data ?"
+        for op_key, owner in op_box.items():
+            state.box_look[op_key] = state.box_look[owner]
+        for owner, edge_keys in edges_into.items():
+            look = "forward" if owner == active else ("normal" if owner in known else "pending")
+            for edge_key in edge_keys:
+                state.edge_look[edge_key] = look
+        return state
+
+    states.append(forward_state("Forward pass: the inputs and parameters hold their values.", None))
+    for box in computed:
+        known.add(box.key)
+        states.append(forward_state(_forward_caption(box, names), box.key))
+
+    # Backward: the seed, then one frame per box in the order backward() reaches it.
+    running: dict[int, float] = {id(root): _seed(trace)}
+    received: set[int] = {id(root)}
+    finished: set[str] = set()
+
+    def backward_state(caption: str, active: str | None) -> FrameState:
+        state = FrameState("backward", caption)
+        for key, box in boxes.items():
+            state.box_look[key] = "backward" if key == active else "normal"
+            if not box.grad_text:
+                continue
+            if box.kind == "value":
+                v = box.members[0]
+                if id(v) in received:
+                    kind = "final" if key in finished or v is root else "partial"
+                    state.grad_text[key] = (f"grad {format_number(running[id(v)])}", kind)
+                else:
+                    state.grad_text[key] = ("grad ?", "partial")
+            elif key not in finished:
+                state.grad_text[key] = ("grad ?", "partial")
+            else:
+                state.grad_text[key] = (box.grad_text, "final")
+        for op_key, owner in op_box.items():
+            state.box_look[op_key] = state.box_look[owner]
+        for owner, edge_keys in edges_into.items():
+            for edge_key in edge_keys:
+                state.edge_look[edge_key] = "backward" if owner == active else "normal"
+        return state
+
+    root_key = scene.box_of[id(root)]
+    states.append(
+        backward_state(
+            f"Backward pass: start with d{root_name}/d{root_name} = {format_number(_seed(trace))}.",
+            root_key,
+        )
+    )
+    for key, steps in _backward_units(scene, trace):
+        for step in steps:
+            for parent, contribution in zip(step.parents, step.contributions):
+                running[id(parent)] = running.get(id(parent), 0.0) + contribution
+                received.add(id(parent))
+        finished.add(key)
+        states.append(backward_state(_backward_caption(boxes[key], steps, root_name), key))
+    # Leaves have no step of their own: their sums are complete once every step ran.
+    finished.update(boxes)
+    states.append(
+        backward_state("Backward pass done: every grad is d" + root_name + "/d(node).", None)
+    )
+
+    if lr is not None:
+        states.append(_update_state(states[-1], boxes, running, lr, parameters, names))
+    return states
+
+
+def _seed(trace: Trace) -> float:
+    return trace[0].upstream_grad if trace else 1.0
+
+
+def _backward_units(scene: Scene, trace: Trace) -> list[tuple[str, list[Step]]]:
+    # One unit per box, in the order backward() first reaches it; for single
+    # Values that is exactly one step each, in backward()'s own order.
+    units: dict[str, list[Step]] = {}
+    for step in trace:
+        units.setdefault(scene.box_of[id(step.node)], []).append(step)
+    return list(units.items())
+
+
+def _forward_caption(box: Box, names: dict[int, str]) -> str:
+    if box.kind == "value":
+        v = box.members[0]
+        parents = [names[id(p)] for p in v.parents]
+        return f"{names[id(v)]} = {expression(v.op, parents)} = {format_number(v.data)}"
+    if box.kind == "group":
+        return f"{box.title}: {box.detail}; output {box.data_text.removeprefix('data ')}"
+    return f"{box.title} are computed."
+
+
+def _backward_caption(box: Box, steps: list[Step], root_name: str) -> str:
+    if box.kind != "value":
+        count = sum(len(s.parents) for s in steps)
+        return f"{box.title}: the chain rule runs through {len(steps)} nodes ({count} products)."
+    step = steps[0]
+    d = f"d{root_name}/d"
+    lines = [f"{step.name} ({step.op}): upstream grad {d}{step.name} = "
+             f"{format_number(step.upstream_grad)}"]
+    shown = list(zip(step.parent_names, step.local_grads, step.contributions, step.parent_grads))
+    for name, local, contribution, total in shown[:_MAX_CAPTION_PARENTS]:
+        # The chain rule, written out: d(root)/d(parent) += d(root)/d(node) * d(node)/d(parent).
+        line = (
+            f"{d}{name} += {d}{step.name} · d{step.name}/d{name} = "
+            f"{format_number(step.upstream_grad)} × {format_number(local)} = "
+            f"{format_number(contribution)}"
+        )
+        if total != contribution:
+            line += f"  (sum so far {format_number(total)})"
+        lines.append(line)
+    if len(shown) > _MAX_CAPTION_PARENTS:
+        lines.append(f"… and {len(shown) - _MAX_CAPTION_PARENTS} more parents")
+    return "\n".join(lines)
+
+
+def _update_state(
+    last: FrameState,
+    boxes: dict[str, Box],
+    grads: dict[int, float],
+    lr: float,
+    parameters: Iterable[Value] | None,
+    names: dict[int, str],
+) -> FrameState:
+    chosen = {id(p) for p in parameters} if parameters is not None else None
+    state = FrameState("update", "", dict(last.box_look), dict(last.data_text))
+    state.grad_text = dict(last.grad_text)
+    state.edge_look = {key: "normal" for key in last.edge_look}
+    examples: list[str] = []
+    updated = 0
+    for key, box in boxes.items():
+        params = [
+            v for v in box.members
+            if not v.parents and (chosen is None or id(v) in chosen)
+        ]
+        state.box_look[key] = "update" if params else "normal"
+        updated += len(params)
+        if box.kind == "value" and params:
+            v = params[0]
+            new = v.data - lr * grads.get(id(v), 0.0)
+            state.data_text[key] = f"data {format_number(new)}"
+            if len(examples) < 2:
+                examples.append(
+                    f"{names[id(v)]}: {format_number(v.data)} - {format_number(lr)} × "
+                    f"{format_number(grads.get(id(v), 0.0))} = {format_number(new)}"
+                )
+    for op_key in [k for k in state.box_look if k.startswith("o")]:
+        state.box_look[op_key] = "normal"
+    state.caption = "\n".join(
+        [f"Update {updated} parameters: data -= lr × grad (lr = {format_number(lr)})", *examples]
+    )
+    return state
+
+
+class SvgStyler:
+    """Holds one parsed Graphviz SVG and restyles it for each frame.
+
+    `render` gives a frame's full SVG; `patch` gives only what differs from
+    the base SVG, as [element index, {attribute: value}, text or None] with
+    elements numbered in document order below the <svg> root (the order of
+    `svg.querySelectorAll("*")` in a browser). The player ships the base SVG
+    once plus one patch per frame, which keeps saved files small.
+    """
+
+    def __init__(self, svg: str) -> None:
+        self.root = ET.fromstring(svg)
+        self.base = ET.tostring(self.root, encoding="unicode")
+        self.index = {id(el): i for i, el in enumerate(list(self.root.iter())[1:])}
+        self.groups: dict[str, ET.Element] = {}
+        for g in self.root.iter(f"{{{_SVG_NS}}}g"):
+            key = g.get("id")
+            if key and g.get("class") in ("node", "edge"):
+                self.groups[key] = g
+        self.original = {id(el): dict(el.attrib) for g in self.groups.values() for el in g}
+        self.original_text = {id(el): el.text for g in self.groups.values() for el in g}
+
+    def apply(self, state: FrameState) -> None:
+        """Restyle the tree in place for `state` (starting from the base look)."""
+        for key, g in self.groups.items():
+            for el in g:
+                el.attrib.clear()
+                el.attrib.update(self.original[id(el)])
+                el.text = self.original_text[id(el)]
+            if key in state.edge_look:
+                self._style_edge(g, _EDGE_LOOK[state.edge_look[key]])
+            else:
+                self._style_node(g, state.box_look.get(key, "normal"))
+                self._set_texts(g, state.data_text.get(key), state.grad_text.get(key))
+
+    def render(self, state: FrameState) -> str:
+        """The full SVG for one frame."""
+        self.apply(state)
+        return ET.tostring(self.root, encoding="unicode")
+
+    def patch(self, state: FrameState) -> list[list[object]]:
+        """What `state` changes in the base SVG, element by element."""
+        self.apply(state)
+        changes: list[list[object]] = []
+        for g in self.groups.values():
+            for el in g:
+                before = self.original[id(el)]
+                attrs = {k: v for k, v in el.attrib.items() if before.get(k) != v}
+                text = el.text if el.text != self.original_text[id(el)] else None
+                if attrs or text is not None:
+                    changes.append([self.index[id(el)], attrs, text])
+        return changes
+
+    @staticmethod
+    def _style_node(g: ET.Element, look: str) -> None:
+        if look not in _LOOK:
+            return
+        fill, stroke, width, ink = _LOOK[look]
+        shape = next(
+            (el for el in g if el.tag.rsplit("}", 1)[-1] in ("polygon", "path", "ellipse")), None
+        )
+        if shape is not None:
+            shape.set("fill", fill)
+            shape.set("stroke", stroke)
+            shape.set("stroke-width", width)
+        for el in g:
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag == "text":
+                el.set("fill", ink)
+            elif tag == "polyline":
+                el.set("stroke", stroke)
+
+    @staticmethod
+    def _style_edge(g: ET.Element, colour: str) -> None:
+        if not colour:
+            return
+        for el in g:
+            tag = el.tag.rsplit("}", 1)[-1]
+            if tag in ("path", "polygon"):
+                el.set("stroke", colour)
+                if tag == "polygon":
+                    el.set("fill", colour)
+                if colour in (_EDGE_LOOK["forward"], _EDGE_LOOK["backward"]):
+                    el.set("stroke-width", "2")
+
+    @staticmethod
+    def _set_texts(
+        g: ET.Element, data_text: str | None, grad: tuple[str, str] | None
+    ) -> None:
+        texts = [el for el in g if el.tag.endswith("text")]
+        # The record's last fields are data then grad (see graph._record_label).
+        if grad is not None and texts and texts[-1].text and texts[-1].text.startswith("grad "):
+            texts[-1].text = grad[0]
+            texts[-1].set("fill", _GRAD_COLOUR[grad[1]])
+            texts = texts[:-1]
+        if data_text is not None and texts and (texts[-1].text or "").startswith("data "):
+            texts[-1].text = data_text
