@@ -59,8 +59,10 @@ def main() -> None:
         )
     start = time.perf_counter()
     auto = draw_graph(loss).pipe(format="svg")
-    print(f"default (auto-summarised, max_nodes=150): {time.perf_counter() - start:.3f} s, "
-          f"SVG {len(auto) / 1024:.1f} KiB")
+    print(
+        f"default (auto-summarised, max_nodes=150): {time.perf_counter() - start:.3f} s, "
+        f"SVG {len(auto) / 1024:.1f} KiB"
+    )
     for group in ("layer", "neuron"):
         start = time.perf_counter()
         animation = animate(loss, group=group, max_nodes=100_000, lr=0.1)

@@ -58,13 +58,15 @@ def clean_text(text: str, max_chars: int = MAX_LABEL_CHARS) -> str:
 def dot_text(text: str, max_chars: int = MAX_LABEL_CHARS) -> str:
     r"""Text for a plain DOT label: backslashes doubled, newlines become DOT line breaks.
 
-    Quotes are left to the graphviz package, which escapes them when it quotes
-    the string (doubling the backslashes first keeps ``\"`` from pairing up).
+    ``&`` becomes ``&amp;`` because Graphviz decodes HTML entities in every
+    label. Quotes are left to the graphviz package, which escapes them when it
+    quotes the string (doubling the backslashes first keeps ``\"`` from pairing up).
 
-    >>> print(dot_text('C:\\new "x"\nline 2'))
-    C:\\new "x"\nline 2
+    >>> print(dot_text('C:\\new "x" & y\nline 2'))
+    C:\\new "x" &amp; y\nline 2
     """
-    return clean_text(text, max_chars).replace("\\", "\\\\").replace("\n", "\\n")
+    escaped = clean_text(text, max_chars).replace("\\", "\\\\").replace("&", "&amp;")
+    return escaped.replace("\n", "\\n")
 
 
 def record_field(text: str, max_chars: int = MAX_LABEL_CHARS) -> str:
@@ -76,7 +78,7 @@ def record_field(text: str, max_chars: int = MAX_LABEL_CHARS) -> str:
     >>> print(record_field("<f0> a|b"))
     \<f0\>\ a\|b
     """
-    escaped = clean_text(text, max_chars).replace("\\", "\\\\")
+    escaped = clean_text(text, max_chars).replace("\\", "\\\\").replace("&", "&amp;")
     escaped = _RECORD_SPECIAL.sub(r"\\\1", escaped)
     return escaped.replace("\n", "\\n")
 

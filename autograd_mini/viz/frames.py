@@ -112,8 +112,8 @@ def plan_frames(
     def forward_state(caption: str, active: str | None) -> FrameState:
         state = FrameState("forward", caption, grad_text=dict(pending_grads))
         for key, box in boxes.items():
-            state.box_look[key] = "forward" if key == active else (
-                "normal" if key in known else "pending"
+            state.box_look[key] = (
+                "forward" if key == active else ("normal" if key in known else "pending")
             )
             if key not in known and box.data_text:
                 state.data_text[key] = "data ?"
@@ -213,8 +213,10 @@ def _backward_caption(box: Box, steps: list[Step], root_name: str) -> str:
         return f"{box.title}: the chain rule runs through {len(steps)} nodes ({count} products)."
     step = steps[0]
     d = f"d{root_name}/d"
-    lines = [f"{step.name} ({step.op}): upstream grad {d}{step.name} = "
-             f"{format_number(step.upstream_grad)}"]
+    lines = [
+        f"{step.name} ({step.op}): upstream grad {d}{step.name} = "
+        f"{format_number(step.upstream_grad)}"
+    ]
     shown = list(zip(step.parent_names, step.local_grads, step.contributions, step.parent_grads))
     for name, local, contribution, total in shown[:_MAX_CAPTION_PARENTS]:
         # The chain rule, written out: d(root)/d(parent) += d(root)/d(node) * d(node)/d(parent).
@@ -246,10 +248,7 @@ def _update_state(
     examples: list[str] = []
     updated = 0
     for key, box in boxes.items():
-        params = [
-            v for v in box.members
-            if not v.parents and (chosen is None or id(v) in chosen)
-        ]
+        params = [v for v in box.members if not v.parents and (chosen is None or id(v) in chosen)]
         state.box_look[key] = "update" if params else "normal"
         updated += len(params)
         if box.kind == "value" and params:
@@ -355,9 +354,7 @@ class SvgStyler:
                     el.set("stroke-width", "2")
 
     @staticmethod
-    def _set_texts(
-        g: ET.Element, data_text: str | None, grad: tuple[str, str] | None
-    ) -> None:
+    def _set_texts(g: ET.Element, data_text: str | None, grad: tuple[str, str] | None) -> None:
         texts = [el for el in g if el.tag.endswith("text")]
         # The record's last fields are data then grad (see graph._record_label).
         if grad is not None and texts and texts[-1].text and texts[-1].text.startswith("grad "):

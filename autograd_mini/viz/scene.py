@@ -250,10 +250,7 @@ def _grouped_scene(
         if key is not None:
             clusters.setdefault(key, []).extend(k for k in (box.key, box.op_key) if k)
     used_outside = {
-        id(parent)
-        for v in order
-        for parent in v.parents
-        if box_of[id(parent)] != box_of[id(v)]
+        id(parent) for v in order for parent in v.parents if box_of[id(parent)] != box_of[id(v)]
     }
     for key, box in group_boxes.items():
         _describe_group(box, used_outside, root, grad)

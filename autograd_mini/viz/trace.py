@@ -128,8 +128,7 @@ class Trace(list[Step]):
         body = []
         for row in self.rows():
             cells = "".join(
-                f'<td style="text-align:{"right" if h in _NUMERIC else "left"}">'
-                f"{html_text(c)}</td>"
+                f'<td style="text-align:{"right" if h in _NUMERIC else "left"}">{html_text(c)}</td>'
                 for c, h in zip(row, _HEADERS)
             )
             top = ' style="border-top:1px solid #cbd5e1"' if row[0] else ""
