@@ -39,7 +39,13 @@ EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 
 
 def add_graph_arguments(parser: argparse.ArgumentParser) -> None:
-    """Declare the ``graph`` command's arguments on `parser` (a subcommand parser)."""
+    """Declare the ``graph`` command's arguments on `parser` (a subcommand parser).
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_graph_arguments(parser)
+    >>> parser.parse_args(["x", "--set", "x=1", "--rankdir", "TB"]).rankdir
+    'TB'
+    """
     parser.add_argument("expr", metavar="EXPR", help='an expression such as "(a*b + c) * f"')
     parser.add_argument(
         "--set",
@@ -63,9 +69,18 @@ def add_graph_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run_graph_from_args(args: argparse.Namespace) -> int:
-    """`run_graph` with the values `add_graph_arguments` declared."""
-    return run_graph(args.expr, args.assignments, args.output, args.animate, rankdir=args.rankdir)
+def run_graph_from_args(args: argparse.Namespace, *, stderr: TextIO | None = None) -> int:
+    """`run_graph` with the values `add_graph_arguments` declared.
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_graph_arguments(parser)
+    >>> run_graph_from_args(parser.parse_args(["x +* 1"]), stderr=sys.stdout)
+    autograd-mini graph: error: expression: invalid syntax (invalid syntax, at column 4)
+    2
+    """
+    return run_graph(
+        args.expr, args.assignments, args.output, args.animate, rankdir=args.rankdir, stderr=stderr
+    )
 
 
 def run_graph(
@@ -91,6 +106,18 @@ def run_graph(
     Returns:
         0 on success, 2 on bad input (one line on stderr), 1 when Graphviz is
         missing or a file cannot be written.
+
+    >>> import os, tempfile
+    >>> target = os.path.join(tempfile.mkdtemp(), "graph.dot")  # .dot: no Graphviz needed
+    >>> run_graph("x * y", ["x=2", "y=5"], target)
+    x * y = 10
+      d/dx = 5
+      d/dy = 2
+    wrote ...graph.dot
+    0
+    >>> run_graph("x.real", ["x=2"], target, stderr=sys.stdout)
+    autograd-mini graph: error: expression: attribute access is not allowed (at column 1)
+    2
     """
     out = stdout if stdout is not None else sys.stdout
     err = stderr if stderr is not None else sys.stderr

@@ -19,6 +19,7 @@ Imports `autograd_mini.engine` and `autograd_mini.viz.escape` / `.scene` / `.tra
 
 from __future__ import annotations
 
+import heapq
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
@@ -35,8 +36,10 @@ _SVG_NS = "http://www.w3.org/2000/svg"
 ET.register_namespace("", _SVG_NS)
 ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
 
-_SUFFIX_CONSTANT = re.compile(r"^(\*\*|[+\-*/])(.+)$")
-_PREFIX_CONSTANT = re.compile(r"^(.+?)(\*\*|[+\-*/])$")
+# Constants as engine._format_constant writes them: "2", "-0.5", "1e-05", "1.5e+20".
+_NUMBER = r"-?\d+(?:\.\d*)?(?:e[-+]?\d+)?"
+_SUFFIX_CONSTANT = re.compile(rf"^(\*\*|[+\-*/])({_NUMBER})$")
+_PREFIX_CONSTANT = re.compile(rf"^({_NUMBER})(\*\*|[+\-*/])$")
 _INFIX = {"+", "-", "*", "/", "**"}
 _MAX_CAPTION_PARENTS = 4
 
@@ -94,10 +97,26 @@ def plan_frames(
     lr: float | None = None,
     parameters: Iterable[Value] | None = None,
 ) -> list[FrameState]:
-    """Decide what each frame shows: forward boxes, backward steps, the update."""
+    """Decide what each frame shows: forward boxes, backward steps, the update.
+
+    >>> from autograd_mini import Value
+    >>> from autograd_mini.viz.scene import build_scene
+    >>> from autograd_mini.viz.trace import node_names, trace_backward
+    >>> x = Value(3.0, label="x"); y = x * 2; y.label = "y"
+    >>> states = plan_frames(build_scene(y), trace_backward(y), node_names(y), y, lr=0.5)
+    >>> [(s.phase, s.caption.splitlines()[0]) for s in states]  # doctest: +NORMALIZE_WHITESPACE
+    [('forward', 'Forward pass: the inputs and parameters hold their values.'),
+     ('forward', 'y = x * 2 = 6'),
+     ('backward', 'Backward pass: start with dy/dy = 1.'),
+     ('backward', 'y (*2): upstream grad dy/dy = 1'),
+     ('backward', 'Backward pass done: every grad is dy/d(node).'),
+     ('update', 'Update 1 parameters: data -= lr × grad (lr = 0.5)')]
+    """
     boxes = {box.key: box for box in scene.boxes}
     root_name = names[id(root)]
-    computed = [box for box in scene.boxes if not box.is_input]
+    flow = _box_flow(scene)
+    forward_order = _topological(flow, {b.key: b.position for b in scene.boxes})
+    computed = [boxes[key] for key in forward_order if not boxes[key].is_input]
     op_box = {op.key: op.box_key for op in scene.op_nodes}
     # The arrows that light up with a box: into its op node, and op node -> box.
     edges_into: dict[str, list[str]] = {}
@@ -189,12 +208,62 @@ def _seed(trace: Trace) -> float:
 
 
 def _backward_units(scene: Scene, trace: Trace) -> list[tuple[str, list[Step]]]:
-    # One unit per box, in the order backward() first reaches it; for single
-    # Values that is exactly one step each, in backward()'s own order.
+    """Each box with its steps, in an order where every box comes after its consumers.
+
+    For single Values this is exactly `backward()`'s order. A group runs once,
+    when every box it sends gradient into is done, so the sums it shows are complete.
+    """
     units: dict[str, list[Step]] = {}
     for step in trace:
         units.setdefault(scene.box_of[id(step.node)], []).append(step)
-    return list(units.items())
+    first_step = {key: steps[0].index for key, steps in units.items()}
+    reverse: dict[str, set[str]] = {box.key: set() for box in scene.boxes}
+    for tail, heads in _box_flow(scene).items():
+        for head in heads:
+            reverse[head].add(tail)
+    priority = {box.key: first_step.get(box.key, len(trace) + 1) for box in scene.boxes}
+    return [(key, units[key]) for key in _topological(reverse, priority) if key in units]
+
+
+def _box_flow(scene: Scene) -> dict[str, set[str]]:
+    """Box -> the boxes that use it (op nodes folded into the box they compute)."""
+    owner = {op.key: op.box_key for op in scene.op_nodes}
+    flow: dict[str, set[str]] = {box.key: set() for box in scene.boxes}
+    for edge in scene.edges:
+        tail, head = owner.get(edge.tail, edge.tail), owner.get(edge.head, edge.head)
+        if tail != head:
+            flow[tail].add(head)
+    return flow
+
+
+def _topological(flow: dict[str, set[str]], priority: dict[str, int]) -> list[str]:
+    """Kahn's algorithm, always taking the ready box with the lowest priority.
+
+    Grouping could in principle close a cycle between boxes; then the waiting
+    box with the lowest priority goes next rather than the animation stopping.
+    """
+    waiting = {key: 0 for key in flow}
+    for heads in flow.values():
+        for head in heads:
+            waiting[head] += 1
+    ready = [(priority[key], key) for key, count in waiting.items() if count == 0]
+    heapq.heapify(ready)
+    order: list[str] = []
+    placed: set[str] = set()
+    while len(order) < len(flow):
+        if not ready:
+            stuck = min((priority[k], k) for k in flow if k not in placed)
+            heapq.heappush(ready, stuck)
+        _, key = heapq.heappop(ready)
+        if key in placed:
+            continue
+        placed.add(key)
+        order.append(key)
+        for head in flow[key]:
+            waiting[head] -= 1
+            if waiting[head] == 0 and head not in placed:
+                heapq.heappush(ready, (priority[head], head))
+    return order
 
 
 def _forward_caption(box: Box, names: dict[int, str]) -> str:
@@ -276,6 +345,15 @@ class SvgStyler:
     elements numbered in document order below the <svg> root (the order of
     `svg.querySelectorAll("*")` in a browser). The player ships the base SVG
     once plus one patch per frame, which keeps saved files small.
+
+    >>> svg = (
+    ...     '<svg xmlns="http://www.w3.org/2000/svg"><g id="v0" class="node">'
+    ...     '<polygon fill="white"/><text>data 1</text><text>grad 2</text></g></svg>'
+    ... )
+    >>> styler = SvgStyler(svg)
+    >>> state = FrameState("forward", "", box_look={"v0": "pending"}, data_text={"v0": "data ?"})
+    >>> styler.patch(state)[1]
+    [2, {'fill': '#94a3b8'}, 'data ?']
     """
 
     def __init__(self, svg: str) -> None:
@@ -357,9 +435,10 @@ class SvgStyler:
     def _set_texts(g: ET.Element, data_text: str | None, grad: tuple[str, str] | None) -> None:
         texts = [el for el in g if el.tag.endswith("text")]
         # The record's last fields are data then grad (see graph._record_label).
-        if grad is not None and texts and texts[-1].text and texts[-1].text.startswith("grad "):
-            texts[-1].text = grad[0]
-            texts[-1].set("fill", _GRAD_COLOUR[grad[1]])
+        if texts and (texts[-1].text or "").startswith("grad "):
+            if grad is not None:
+                texts[-1].text = grad[0]
+                texts[-1].set("fill", _GRAD_COLOUR[grad[1]])
             texts = texts[:-1]
         if data_text is not None and texts and (texts[-1].text or "").startswith("data "):
             texts[-1].text = data_text

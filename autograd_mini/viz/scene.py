@@ -13,7 +13,7 @@ Imports `autograd_mini.engine` and `autograd_mini.viz.escape`.
 >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
 >>> scene = build_scene(a * b)
 >>> [box.title for box in scene.boxes], len(scene.op_nodes), len(scene.edges)
-(['a', 'b', ''], 1, 3)
+(['a', 'b', '#2'], 1, 3)
 """
 
 from __future__ import annotations
@@ -79,6 +79,7 @@ class Box:
         data_text, grad_text: the two number fields, e.g. "data 2".
         members: the Values drawn by this box, in topological order.
         op_key: key of the op node feeding this box (single computed Values only).
+        position: where the box's first computed member comes in `reading_order`.
     """
 
     key: str
@@ -89,6 +90,7 @@ class Box:
     grad_text: str
     members: list[Value]
     op_key: str | None = None
+    position: int = 0
 
     @property
     def is_input(self) -> bool:
@@ -149,6 +151,14 @@ def build_scene(
         max_nodes: above this many DOT nodes the scene is summarised further.
         collapse: draw each group as one box (True) or as a cluster around its nodes.
         grad_of: where gradients come from (default: each Value's `.grad`).
+
+    >>> from autograd_mini import Value
+    >>> y = Value(1.0, label="x")
+    >>> for _ in range(100):
+    ...     y = y * 1.01
+    >>> scene = build_scene(y, max_nodes=20)
+    >>> scene.size <= 20, scene.caption
+    (True, 'summarised: the 9 values nearest the output of 101 (max_nodes=20)')
     """
     if group not in GROUPS:
         raise ValueError(f"draw_graph: unknown group {group!r} (must be one of {list(GROUPS)})")
@@ -210,7 +220,8 @@ def _value_box(index: int, v: Value, grad: Callable[[Value], float]) -> Box:
     return Box(
         key=f"v{index}",
         kind="value",
-        title=v.label,
+        # Unlabelled nodes get the "#k" name trace_backward and the captions use.
+        title=v.label or f"#{index}",
         detail="",
         data_text=f"data {format_number(v.data)}",
         grad_text=f"grad {format_number(grad(v))}",
@@ -260,9 +271,12 @@ def _grouped_scene(
             if layer is not None and layer != key:
                 clusters.setdefault(layer, []).append(box.key)
     edges = _edges(order, boxes, box_of)
-    # Boxes follow the forward pass; a group counts as done with its last member.
+    # Boxes follow the forward pass: a group takes its place with its first computed member.
     position = {id(v): i for i, v in enumerate(order)}
-    ordered = sorted(boxes.values(), key=lambda b: position[id(b.members[-1])])
+    for box in boxes.values():
+        computed = [v for v in box.members if v.parents] or box.members
+        box.position = position[id(computed[0])]
+    ordered = sorted(boxes.values(), key=lambda b: b.position)
     return Scene(ordered, op_nodes, edges, group, clusters=clusters, box_of=box_of)
 
 
@@ -336,5 +350,7 @@ def _nearest_scene(
                 op_nodes.append(OpNode(box.op_key, v.op, box.key))
     edges = _edges(order, boxes, box_of)
     edges = [e for e in edges if not (e.tail == "more" and e.head == "more")]
+    for box in boxes.values():
+        box.position = int(box.key[1:]) if box.kind == "value" else -1
     ordered = [more] + [b for b in boxes.values() if b.kind == "value"]
     return Scene(ordered, op_nodes, edges, None, box_of=box_of)

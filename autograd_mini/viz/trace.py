@@ -73,7 +73,13 @@ class Trace(list[Step]):
     """A list of Steps that prints as a table (`str`) and as HTML in Jupyter."""
 
     def rows(self) -> list[tuple[str, ...]]:
-        """One row of text per (step, parent), the step columns filled on its first row."""
+        """One row of text per (step, parent), the step columns filled on its first row.
+
+        >>> from autograd_mini import Value
+        >>> x = Value(2.0, label="x"); y = x + x; y.label = "y"
+        >>> trace_backward(y).rows()
+        [('1', 'y', '+', '1', 'x', '1', '1', '1'), ('', '', '', '', 'x', '1', '1', '2')]
+        """
         rows: list[tuple[str, ...]] = []
         for step in self:
             for k, parent_name in enumerate(step.parent_names):

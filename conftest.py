@@ -1,8 +1,10 @@
-"""Shared test set-up: the `exe` and `browser` markers never skip silently under CI.
+"""Test set-up for the whole repository: `exe` and `browser` never skip silently under CI.
 
-A test marked `exe` needs Graphviz's `dot`; one marked `browser` needs Chromium
-and the `playwright` package. Locally a missing tool skips the test with the
-reason; under CI=true it fails it instead, so CI cannot go green by skipping.
+A test marked `exe` needs Graphviz's `dot` (the README's doctests get the mark
+too); one marked `browser` needs Chromium and the `playwright` package. Locally
+a missing tool skips the test with the reason; under CI=true it fails it
+instead, so CI cannot go green by skipping. This file sits at the repository
+root so that it also covers the README.
 """
 
 from __future__ import annotations
@@ -25,6 +27,13 @@ def _missing(marker: str) -> str | None:
         if importlib.util.find_spec("playwright") is None:
             return "the playwright package is not installed (pip install -e '.[dev]')"
     return None
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Doctests that render with Graphviz: the README's pictures and the player's.
+    for item in items:
+        if item.path.name == "README.md" or item.path.parts[-2:] == ("viz", "player.py"):
+            item.add_marker(pytest.mark.exe)
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
