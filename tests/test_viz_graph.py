@@ -11,7 +11,8 @@ from autograd_mini import Value
 from autograd_mini.nn import MLP
 from autograd_mini.viz import draw_graph
 from autograd_mini.viz.escape import clean_text, dot_text, format_number, record_field
-from autograd_mini.viz.scene import build_scene, group_key, reading_order
+from autograd_mini.viz.groups import group_key
+from autograd_mini.viz.scene import build_scene, reading_order
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -304,3 +305,16 @@ def test_grouped_mlp_svg_parses_and_names_the_layers() -> None:
     text = " ".join(t.text or "" for t in ET.fromstring(svg).iter(f"{SVG}text"))
     for name in ("layers.0", "layers.1", "layers.2"):
         assert name in text
+
+
+@pytest.mark.exe
+@pytest.mark.parametrize("collapse", [True, False])
+def test_hostile_scope_is_escaped_in_group_boxes_and_cluster_labels(collapse: bool) -> None:
+    hostile = 'layers.0.neurons.1"]; x [label="<b>|{}'
+    w = Value(0.5, label="w")
+    w.scope = hostile
+    y = (w * 2).tanh()
+    y.scope = hostile
+    svg = draw_graph(y, group="neuron", collapse=collapse).pipe(format="svg")
+    texts = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]
+    assert clean_text(hostile) in texts

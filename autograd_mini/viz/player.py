@@ -29,9 +29,10 @@ from pathlib import Path
 
 from autograd_mini.engine import Value
 from autograd_mini.viz.escape import html_text
-from autograd_mini.viz.frames import SvgStyler, plan_frames
+from autograd_mini.viz.frames import plan_frames
 from autograd_mini.viz.graph import RANKDIRS, scene_to_digraph
 from autograd_mini.viz.scene import build_scene
+from autograd_mini.viz.svgstyle import SvgStyler
 from autograd_mini.viz.trace import node_names, trace_backward
 
 __all__ = ["Animation", "Frame", "animate", "player_template"]

@@ -7,7 +7,7 @@ scene decides grouping (by neuron or layer, read from `Value.scope`, which
 nodes it groups by neuron, then by layer, then keeps only the part nearest to
 the root, and says so in its caption. It reads Values and never changes them.
 
-Imports `autograd_mini.engine` and `autograd_mini.viz.escape`.
+Imports `autograd_mini.engine` and `autograd_mini.viz.escape` / `.groups`.
 
 >>> from autograd_mini import Value
 >>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
@@ -18,53 +18,14 @@ Imports `autograd_mini.engine` and `autograd_mini.viz.escape`.
 
 from __future__ import annotations
 
-import re
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from autograd_mini.engine import Value
 from autograd_mini.viz.escape import format_number
+from autograd_mini.viz.groups import GROUPS, describe_group, group_key
 
-__all__ = [
-    "GROUPS",
-    "Box",
-    "Edge",
-    "OpNode",
-    "Scene",
-    "build_scene",
-    "group_key",
-    "reading_order",
-]
-
-GROUPS: tuple[str | None, ...] = (None, "neuron", "layer")
-"""Grouping levels, from most detailed to most summarised."""
-
-_LAYER = re.compile(r"^((?:.*\.)?layers\.\d+)(?:\.|$)")
-_NEURON = re.compile(r"^((?:.*\.)?neurons\.\d+)(?:\.|$)")
-
-
-def group_key(scope: str | None, group: str | None) -> str | None:
-    """The group a node with this `scope` belongs to, or None if it stands alone.
-
-    >>> group_key("layers.0.neurons.3", "neuron"), group_key("layers.0.neurons.3", "layer")
-    ('layers.0.neurons.3', 'layers.0')
-    >>> group_key("neurons.2", "layer"), group_key(None, "neuron")
-    ('layer', None)
-    """
-    if not scope or group is None:
-        return None
-    if group == "neuron":
-        match = _NEURON.match(scope)
-        return match.group(1) if match else scope
-    layer = _LAYER.match(scope)
-    if layer:
-        return layer.group(1)
-    neuron = _NEURON.match(scope)
-    if neuron:
-        # A lone Layer: its neurons are "neurons.N", so the layer is what comes before.
-        return scope[: neuron.start(1)].rstrip(".") or "layer"
-    return scope
+__all__ = ["Box", "Edge", "OpNode", "Scene", "build_scene", "reading_order"]
 
 
 @dataclass
@@ -264,7 +225,9 @@ def _grouped_scene(
         id(parent) for v in order for parent in v.parents if box_of[id(parent)] != box_of[id(v)]
     }
     for key, box in group_boxes.items():
-        _describe_group(box, used_outside, root, grad)
+        box.detail, box.data_text, box.grad_text = describe_group(
+            box.members, used_outside, root, grad
+        )
         if group == "neuron":
             # Neurons of one layer sit in one cluster, so the layers line up.
             layer = group_key(key, "layer")
@@ -297,28 +260,6 @@ def _edges(order: list[Value], boxes: dict[str, Box], box_of: dict[int, str]) ->
     for (tail, head), sources in grouped.items():
         edges.append(Edge(f"e{len(edges)}", tail, head, len(sources)))
     return edges
-
-
-def _describe_group(
-    box: Box, used_outside: set[int], root: Value, grad: Callable[[Value], float]
-) -> None:
-    ops = Counter(v.op for v in box.members if v.parents)
-    params = sum(1 for v in box.members if not v.parents)
-    parts = [", ".join(f"{op} ×{n}" for op, n in ops.items())] if ops else []
-    parts.append(f"{params} param{'s' if params != 1 else ''}")
-    box.detail = " · ".join(parts)
-    # The group's outputs: computed members that a node outside the group uses.
-    outputs = [v for v in box.members if v.parents and (v is root or id(v) in used_outside)]
-    if not outputs:
-        outputs = [v for v in box.members if v.parents] or box.members
-    box.data_text = "data " + _summarise([v.data for v in outputs])
-    box.grad_text = "grad " + _summarise([grad(v) for v in outputs])
-
-
-def _summarise(numbers: list[float]) -> str:
-    if len(numbers) <= 3:
-        return ", ".join(format_number(x) for x in numbers)
-    return f"[{format_number(min(numbers))} … {format_number(max(numbers))}] ×{len(numbers)}"
 
 
 def _nearest_scene(
