@@ -318,3 +318,14 @@ def test_hostile_scope_is_escaped_in_group_boxes_and_cluster_labels(collapse: bo
     svg = draw_graph(y, group="neuron", collapse=collapse).pipe(format="svg")
     texts = [t.text for t in ET.fromstring(svg).iter(f"{SVG}text")]
     assert clean_text(hostile) in texts
+
+
+def test_hidden_parents_of_a_wide_node_share_one_counted_arrow() -> None:
+    xs = [Value(float(i), label=f"x{i}") for i in range(500)]
+    total = Value.sum(xs)
+    scene = build_scene(total, max_nodes=50)
+    assert scene.size <= 50
+    from_more = [e for e in scene.edges if e.tail == "more"]
+    assert len(from_more) == 1
+    kept_parents = sum(1 for e in scene.edges if e.head == scene.boxes[-1].op_key) - 1
+    assert from_more[0].count + kept_parents == 500

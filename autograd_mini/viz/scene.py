@@ -248,13 +248,16 @@ def _edges(order: list[Value], boxes: dict[str, Box], box_of: dict[int, str]) ->
     grouped: dict[tuple[str, str], set[int]] = {}
     for v in order:
         head_box = boxes[box_of[id(v)]]
+        head = head_box.op_key or head_box.key
         for parent in v.parents:
             tail = box_of[id(parent)]
-            if head_box.kind == "value" and head_box.op_key is not None:
+            if head_box.kind == "value" and boxes[tail].kind == "value":
                 # One arrow per parent, in parent order (a + a draws two arrows).
-                edges.append(Edge(f"e{len(edges)}", tail, head_box.op_key))
+                edges.append(Edge(f"e{len(edges)}", tail, head))
             elif tail != head_box.key:
-                grouped.setdefault((tail, head_box.key), set()).add(id(parent))
+                # Into or out of a group (or the '… more' box): one arrow per pair
+                # of boxes, counting the distinct Values it carries.
+                grouped.setdefault((tail, head), set()).add(id(parent))
         if head_box.kind == "value" and head_box.op_key is not None:
             edges.append(Edge(f"e{len(edges)}", head_box.op_key, head_box.key))
     for (tail, head), sources in grouped.items():
@@ -290,7 +293,6 @@ def _nearest_scene(
             if box.op_key is not None:
                 op_nodes.append(OpNode(box.op_key, v.op, box.key))
     edges = _edges(order, boxes, box_of)
-    edges = [e for e in edges if not (e.tail == "more" and e.head == "more")]
     for box in boxes.values():
         box.position = int(box.key[1:]) if box.kind == "value" else -1
     ordered = [more] + [b for b in boxes.values() if b.kind == "value"]
