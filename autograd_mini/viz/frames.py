@@ -303,8 +303,8 @@ def _update_state(
                     f"{names[id(v)]}: {format_number(v.data)} - {format_number(lr)} × "
                     f"{format_number(grads.get(id(v), 0.0))} = {format_number(new)}"
                 )
-    for op_key in [k for k in state.box_look if k.startswith("o")]:
-        state.box_look[op_key] = "normal"
+    for key in state.box_look.keys() - boxes.keys():  # op nodes keep their usual look
+        state.box_look[key] = "normal"
     state.caption = "\n".join(
         [f"Update {updated} parameters: data -= lr × grad (lr = {format_number(lr)})", *examples]
     )
