@@ -117,8 +117,9 @@ def test_hostile_labels_are_escaped_in_the_player() -> None:
     data = re.search(r'<script type="application/json" class="agm-data">(.*?)</script>', page, re.S)
     assert data is not None
     payload = json.loads(data.group(1))
-    shown = ET.fromstring(payload["base"])
-    texts = [t.text for t in shown.iter(f"{SVG}text")]
+    stage = re.search(r'<div class="agm-stage" aria-live="polite">(.*?)</div>', page, re.S)
+    assert stage is not None
+    texts = [t.text for t in ET.fromstring(stage.group(1)).iter(f"{SVG}text")]
     assert HOSTILE in texts
 
 
@@ -166,3 +167,17 @@ def test_expression_writes_ops_as_written() -> None:
     assert expression("2**", ["x"]) == "2 ** x"
     assert expression("neg", ["x"]) == "-x"
     assert expression("dot", [f"w{i}" for i in range(6)]) == "dot(w0, w1, w2, w3, … 2 more)"
+
+
+def test_labels_that_look_like_placeholders_stay_text() -> None:
+    sneaky = "__BASE_SVG__ __FRAMES_JSON__ __TITLE__"
+    x = Value(1.0, label=sneaky)
+    y = x * 2
+    y.label = sneaky
+    page = animate(y, title=sneaky).to_html()
+    data = re.search(r'<script type="application/json" class="agm-data">(.*?)</script>', page, re.S)
+    assert data is not None
+    payload = json.loads(data.group(1))
+    assert any(sneaky in caption["caption"] for caption in payload["frames"])
+    assert f'<div class="agm-title">{sneaky}</div>' in page
+    assert page.count("<svg") == 1

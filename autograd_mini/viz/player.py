@@ -22,6 +22,7 @@ import hashlib
 import itertools
 import json
 import os
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from importlib import resources
@@ -38,6 +39,7 @@ from autograd_mini.viz.trace import node_names, trace_backward
 __all__ = ["Animation", "Frame", "animate", "player_template"]
 
 _player_ids = itertools.count(1)
+_PLACEHOLDER = re.compile(r"__(PLAYER_ID|TITLE|FRAMES_JSON|BASE_SVG)__")
 
 _DOCUMENT = """<!DOCTYPE html>
 <html lang="en">
@@ -131,7 +133,7 @@ class Animation:
     def _repr_html_(self) -> str:
         frames = [{"caption": f.caption, "phase": f.phase} for f in self._frames]
         payload = json.dumps(
-            {"base": self.base_svg, "frames": frames, "tracks": self._tracks()},
+            {"frames": frames, "tracks": self._tracks()},
             ensure_ascii=True,
             separators=(",", ":"),
         )
@@ -140,12 +142,15 @@ class Animation:
         payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         digest = hashlib.sha1(payload.encode()).hexdigest()[:10]
         player_id = f"{digest}-{next(_player_ids)}"
-        return (
-            player_template()
-            .replace("__PLAYER_ID__", player_id)
-            .replace("__TITLE__", html_text(self.title, 200))
-            .replace("__FRAMES_JSON__", payload)
-        )
+        values = {
+            "PLAYER_ID": player_id,
+            "TITLE": html_text(self.title, 200),
+            "FRAMES_JSON": payload,
+            "BASE_SVG": self.base_svg,
+        }
+        # One pass: text that was substituted in (a label that reads "__TITLE__",
+        # say) is never scanned for placeholders again.
+        return _PLACEHOLDER.sub(lambda match: values[match.group(1)], player_template())
 
     def _tracks(self) -> list[list[object]]:
         """The frames' patches as timelines: [element, attribute, [frame, value, ...]].
