@@ -116,7 +116,8 @@ def test_hostile_labels_are_escaped_in_the_player() -> None:
     assert page.count("</script>") == 2  # the JSON data block and the player's code
     data = re.search(r'<script type="application/json" class="agm-data">(.*?)</script>', page, re.S)
     assert data is not None
-    payload = json.loads(data.group(1))
+    payload = json.loads(data.group(1))  # the JSON block survived intact
+    assert len(payload["frames"]) == len(anim)
     stage = re.search(r'<div class="agm-stage" aria-live="polite">(.*?)</div>', page, re.S)
     assert stage is not None
     texts = [t.text for t in ET.fromstring(stage.group(1)).iter(f"{SVG}text")]
