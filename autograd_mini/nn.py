@@ -3,6 +3,8 @@
 Imports only `autograd_mini.engine`. A Module finds its parameters by walking
 its attributes (Values, Modules and lists of them), so names such as
 `layers.0.neurons.3.w.1` come out stable and match `state_dict()` keys.
+Under `no_grad()` the modules compute on plain floats and build no nodes at
+all: the same numbers, to the bit, several times faster (benchmarks/NOTES.md).
 
 >>> model = MLP(2, [16, 16, 1], seed=0)
 >>> len(model.parameters())
@@ -177,7 +179,7 @@ class Neuron(Module):
         """The same computation on plain floats, for no_grad: no nodes at all.
 
         Same operations in the same order as Value.dot and the activation, so the
-        result is bit-identical; inference 2.5x faster (benchmarks/NOTES.md).
+        result is bit-identical; inference 2.3x faster (benchmarks/NOTES.md).
         """
         total = sum(map(operator.mul, [w.data for w in self.w], x)) + self.b.data
         return _FLOAT_ACTIVATIONS[self.activation](_finite(total, "dot"))
@@ -262,9 +264,10 @@ class MLP(Module):
                 data = layer._forward_data(data)
             out = _output_values(data, self.layers[-1].neurons)
         else:
-            out = x  # type: ignore[assignment]
+            layer_input: Sequence[Input] = x
             for layer in self.layers:
-                out = layer._forward(out)
+                out = layer._forward(layer_input)
+                layer_input = out
         return out[0] if len(out) == 1 else out
 
     def __repr__(self) -> str:
