@@ -6,6 +6,7 @@ import math
 import pytest
 
 from autograd_mini import Value, no_grad
+from autograd_mini.gradcheck import gradcheck
 from autograd_mini.losses import binary_cross_entropy, cross_entropy, hinge, l2, mse
 
 
@@ -288,3 +289,20 @@ def test_mse_rejects_non_finite_target():
 def test_mse_overflow_names_the_loss():
     with pytest.raises(OverflowError, match="mse: the loss overflows"):
         mse([Value(1e200)], [0.0])
+
+
+@pytest.mark.parametrize(
+    ("name", "f"),
+    [
+        ("mse", lambda *v: mse(list(v), [0.5, -1.0, 2.0])),
+        ("hinge", lambda *v: hinge(list(v), [1, -1, 1])),
+        ("binary_cross_entropy", lambda *v: binary_cross_entropy(list(v), [1, 0, 0])),
+        ("cross_entropy", lambda *v: cross_entropy([list(v), list(v[::-1])], [0, 2])),
+        ("l2", lambda *v: l2(list(v))),
+    ],
+)
+def test_public_gradcheck_agrees_on_every_loss(name, f):
+    inputs = [Value(0.3), Value(-1.4), Value(2.2)]
+    report = gradcheck(f, inputs)
+    assert report, str(report)
+    assert f(*inputs).op == name
