@@ -13,7 +13,7 @@ time, and writes into an output directory:
 
 A picture whose optional dependency is missing is replaced by a one-line note.
 
-Imports `nn`, `losses`, `optim`, `data`, `train`, `io` (and `viz` when present).
+Imports `nn`, `losses`, `optim`, `data`, `train`, `io`, `plots` (and `viz` when present).
 
 >>> DATASETS["moons"].loss, DATASETS["blobs"].loss
 ('hinge', 'cross_entropy')
@@ -28,17 +28,15 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TextIO
 
-from autograd_mini import data, io, losses
-from autograd_mini.engine import Value, no_grad
+from autograd_mini import data, io, losses, plots
+from autograd_mini.engine import Value
 from autograd_mini.nn import MLP
 from autograd_mini.optim import SGD, Adam, linear_decay
 from autograd_mini.train import History, evaluate, fit
 
 __all__ = ["DATASETS", "OPTIMIZERS", "DemoResult", "Dataset", "run_demo"]
-
-INSTALL_HINT = "pip install 'autograd-mini[notebooks]'"
 
 
 @dataclass(frozen=True)
@@ -224,44 +222,15 @@ def _write_history_json(history: History, path: str) -> str:
     return path
 
 
-def _figure() -> Any:
-    """A matplotlib Figure without pyplot (no GUI backend, no global state), or None."""
-    try:
-        from matplotlib.figure import Figure
-    except ImportError:
-        return None
-    return Figure(figsize=(5.5, 4.5), layout="constrained")
-
-
-def _save_svg(fig: Any, path: str) -> None:
-    # No date in the metadata: the same run gives the same file.
-    fig.savefig(path, format="svg", metadata={"Date": None})
-
-
 def _write_loss_curve(history: History, path: str) -> Written:
-    fig = _figure()
-    if fig is None:
-        return None, f"skipped (matplotlib not installed: {INSTALL_HINT}); numbers are in the CSV"
-    ax = fig.add_subplot()
-    epochs = range(1, history.epochs + 1)
-    ax.plot(epochs, history.loss, color="tab:blue", label="train loss")
-    if history.val_loss:
-        ax.plot(epochs, history.val_loss, color="tab:blue", linestyle="--", label="test loss")
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("loss")
-    ax.set_yscale("log")
-    acc_ax = ax.twinx()
-    acc_ax.plot(epochs, history.accuracy, color="tab:orange", label="train accuracy")
-    if history.val_accuracy:
-        acc_ax.plot(
-            epochs, history.val_accuracy, color="tab:orange", linestyle="--", label="test accuracy"
+    try:
+        fig = plots.loss_curve_figure(history)
+    except ImportError:
+        return (
+            None,
+            f"skipped (matplotlib not installed: {plots.INSTALL_HINT}); numbers are in the CSV",
         )
-    acc_ax.set_ylabel("accuracy")
-    acc_ax.set_ylim(0.0, 1.02)
-    handles = ax.get_legend_handles_labels()[0] + acc_ax.get_legend_handles_labels()[0]
-    ax.legend(handles=handles, loc="center right")
-    ax.set_title("Training loss and accuracy")
-    _save_svg(fig, path)
+    plots.save_svg(fig, path)
     return path, None
 
 
@@ -272,60 +241,10 @@ def _write_decision_boundary(
     X_test: list[list[float]],
     y_test: list[int],
     path: str,
-    resolution: int = 60,
 ) -> Written:
-    fig = _figure()
-    if fig is None:
-        return None, f"skipped (matplotlib not installed: {INSTALL_HINT})"
-    xs = [p[0] for p in X_train + X_test]
-    ys = [p[1] for p in X_train + X_test]
-    x_lo, x_hi = min(xs) - 0.5, max(xs) + 0.5
-    y_lo, y_hi = min(ys) - 0.5, max(ys) + 0.5
-    grid_x = [x_lo + (x_hi - x_lo) * i / (resolution - 1) for i in range(resolution)]
-    grid_y = [y_lo + (y_hi - y_lo) * j / (resolution - 1) for j in range(resolution)]
-    classes = max(y_train + y_test) + 1
-    with no_grad():
-        surface = [[_surface(model, [gx, gy]) for gx in grid_x] for gy in grid_y]
-    ax = fig.add_subplot()
-    # One colour per class on both layers: coolwarm for two classes, tab10 for more.
-    cmap, vmin, vmax = ("coolwarm", 0.0, 1.0) if classes == 2 else ("tab10", -0.5, 9.5)
-    if classes == 2:
-        # The raw score is smooth, so its contour at 0 is a smooth boundary line
-        # (a grid of predicted classes would draw a staircase).
-        top = max(abs(v) for row in surface for v in row) + 1.0
-        ax.contourf(grid_x, grid_y, surface, levels=[-top, 0.0, top], cmap=cmap, alpha=0.35)
-        ax.contour(grid_x, grid_y, surface, levels=[0.0], colors="black", linewidths=1.0)
-    else:
-        levels = [k - 0.5 for k in range(classes + 1)]
-        ax.contourf(
-            grid_x, grid_y, surface, levels=levels, cmap=cmap, vmin=vmin, vmax=vmax, alpha=0.35
-        )
-    for points, labels, marker, name in (
-        (X_train, y_train, "o", "train"),
-        (X_test, y_test, "^", "test"),
-    ):
-        style = {"marker": marker, "s": 22, "edgecolors": "black", "linewidths": 0.5}
-        ax.scatter(
-            [p[0] for p in points],
-            [p[1] for p in points],
-            c=labels,
-            cmap=cmap,
-            vmin=vmin,
-            vmax=vmax,
-            **style,
-        )
-        # A neutral proxy for the legend: the marker shape says train or test.
-        ax.scatter([], [], c="lightgray", label=name, **style)
-    ax.legend(loc="upper right")
-    ax.set_title("Decision boundary (background: predicted class)")
-    _save_svg(fig, path)
+    try:
+        fig = plots.decision_boundary_figure(model, X_train, y_train, X_test, y_test)
+    except ImportError:
+        return None, f"skipped (matplotlib not installed: {plots.INSTALL_HINT})"
+    plots.save_svg(fig, path)
     return path, None
-
-
-def _surface(model: MLP, x: list[float]) -> float:
-    """The score for one output (its sign is the class), else the argmax class."""
-    out = model(x)
-    if isinstance(out, Value):
-        return out.data
-    scores = [o.data for o in out]
-    return float(scores.index(max(scores)))
