@@ -2,13 +2,15 @@
 
 Subcommands:
     demo    train a small network on a toy dataset and write its pictures
+    graph   draw the graph of an expression (body in `autograd_mini.viz.command`)
 
 Each subcommand is a pair of functions, `_add_<name>_parser(subparsers)` and
 `_run_<name>(args) -> int`, listed in `_COMMANDS`; add a command by adding a
 pair. Exit status: 0 on success, 2 on bad arguments or input (one line on
 stderr, never a traceback), 130 when interrupted.
 
-Imports `autograd_mini.demo` (and through it the training modules).
+Imports `autograd_mini.demo` (and through it the training modules) and, for
+`graph`, `autograd_mini.viz.command`.
 
 >>> main(["demo", "--epochs", "0"])
 2
@@ -17,6 +19,7 @@ Imports `autograd_mini.demo` (and through it the training modules).
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -131,6 +134,32 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 
 # ----------------------------------------------------------------------------
+# graph: the body lives in autograd_mini.viz.command; this only wires it in
+# ----------------------------------------------------------------------------
+
+
+def _add_graph_parser(subparsers: argparse._SubParsersAction[_Parser]) -> None:
+    from autograd_mini.viz.command import add_graph_arguments  # type: ignore[import-not-found,unused-ignore]
+
+    p = subparsers.add_parser(
+        "graph",
+        help="draw the graph of an arithmetic expression and its gradients",
+        description=(
+            "Parse EXPR (numbers, names, + - * / **, unary minus, parentheses, exp log tanh "
+            "sigmoid relu abs sqrt; never eval), run backward() and write the graph picture."
+        ),
+    )
+    add_graph_arguments(p)
+
+
+def _run_graph(args: argparse.Namespace) -> int:
+    from autograd_mini.viz.command import run_graph_from_args  # type: ignore[import-not-found,unused-ignore]
+
+    status: int = run_graph_from_args(args)
+    return status
+
+
+# ----------------------------------------------------------------------------
 # entry point
 # ----------------------------------------------------------------------------
 
@@ -143,6 +172,10 @@ _COMMANDS: list[
 ] = [
     (_add_demo_parser, "demo", _run_demo),
 ]
+if importlib.util.find_spec("autograd_mini.viz") is not None:
+    # The viz package arrives in its own branch; until it is merged, `graph` is
+    # simply not offered (instead of failing on import).
+    _COMMANDS.append((_add_graph_parser, "graph", _run_graph))
 
 
 def build_parser() -> _Parser:

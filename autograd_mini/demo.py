@@ -8,7 +8,8 @@ time, and writes into an output directory:
     loss_curve.csv / .json   loss, accuracy and lr per epoch (always)
     loss_curve.svg           the same as a picture (needs matplotlib)
     decision_boundary.svg    the classes over the plane (needs matplotlib)
-    loss_graph.svg           the loss graph of one sample, grouped by neuron
+    loss_graph.svg           the loss graph of one sample with its gradients, at
+                             the initial weights, grouped by neuron
                              (needs autograd_mini.viz and Graphviz)
 
 A picture whose optional dependency is missing is replaced by a one-line note.
@@ -114,6 +115,12 @@ def run_demo(
         f"autograd-mini demo: MLP(2, {model.nouts}) relu on {dataset} "
         f"({len(X_train)} train / {len(X_test)} test points), {optimizer}, {epochs} epochs\n"
     )
+    os.makedirs(out, exist_ok=True)
+    # Drawn before training: the loss is not yet zero there, so backward leaves
+    # a gradient worth looking at on every node (after training most are 0).
+    graph = _write_graph_svg(
+        model, X_train[0], y_train[0], os.path.join(out, "loss_graph.svg"), spec.loss
+    )
     started = time.perf_counter()
     history = fit(
         model,
@@ -136,7 +143,6 @@ def run_demo(
         f"final loss {history.loss[-1]:.4f}, {seconds:.1f} s\n"
     )
 
-    os.makedirs(out, exist_ok=True)
     files = result.files
     files["model"] = os.path.join(out, "model.json")
     io.save(model, files["model"])
@@ -152,12 +158,7 @@ def run_demo(
                 model, X_train, y_train, X_test, y_test, os.path.join(out, "decision_boundary.svg")
             ),
         ),
-        (
-            "loss graph of one sample",
-            *_write_graph_svg(
-                model, X_train[0], y_train[0], os.path.join(out, "loss_graph.svg"), spec.loss
-            ),
-        ),
+        ("loss graph (1 sample, initial weights)", *graph),
     ):
         if path is not None:
             files[name] = path
@@ -165,8 +166,9 @@ def run_demo(
             result.notes.append(f"{name}: {note}")
 
     write(f"wrote into {os.path.abspath(out)}:\n")
+    width = max(len(name) for name in files)
     for name, path in files.items():
-        write(f"  {name:<26} {path}\n")
+        write(f"  {name:<{width}}  {path}\n")
     for note in result.notes:
         write(f"note: {note}\n")
     return result
@@ -189,7 +191,10 @@ def _one_sample_loss(model: MLP, x: Sequence[float], label: int, loss: str) -> V
 def _write_graph_svg(
     model: MLP, x: Sequence[float], y: int, path: str, loss: str = "hinge"
 ) -> Written:
-    """The loss graph of one sample as SVG, one cluster per neuron."""
+    """The loss graph of one sample with its gradients, as SVG, one cluster per neuron.
+
+    Runs backward() on that one-sample loss and clears the model's grads again.
+    """
     try:
         from autograd_mini.viz import draw_graph  # type: ignore[import-not-found,unused-ignore]
     except ImportError:
@@ -197,10 +202,14 @@ def _write_graph_svg(
     import graphviz
 
     root = _one_sample_loss(model, x, y, loss)
+    root.label = "loss"
+    root.backward()
     try:
         svg = draw_graph(root, group="neuron").pipe(format="svg")
     except graphviz.ExecutableNotFound:
         return None, "skipped (Graphviz 'dot' not found; install it: sudo apt-get install graphviz)"
+    finally:
+        model.zero_grad()
     with open(path, "wb") as f:
         f.write(svg if isinstance(svg, bytes) else svg.encode("utf-8"))
     return path, None
