@@ -342,3 +342,14 @@ def test_graph_svg_without_graphviz_is_a_note(tmp_path, monkeypatch):
     )
     assert any("Graphviz 'dot' not found" in note for note in result.notes)
     assert not (tmp_path / "loss_graph.svg").exists()
+
+
+def test_out_that_cannot_be_created_is_refused(tmp_path, capsys):
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    assert cli.main(["demo", "--out", str(blocker / "sub")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"autograd-mini: error: demo: cannot create --out {str(blocker / 'sub')!r}"
+    )
+    assert err.count("\n") == 1
