@@ -170,6 +170,8 @@ def fit(
         _targets_for(loss_name, validation_data[1], "fit: validation_data")
 
     params = model.parameters() if isinstance(model, Module) else []
+    if l2_coefficient and not params:
+        raise ValueError("fit: l2 needs a Module model (the penalty is on its parameters)")
     shuffle_rng = random.Random(seed)
     history = History()
     started = time.perf_counter()
@@ -252,15 +254,15 @@ def _resolve_loss(loss: object, where: str) -> tuple[str, LossFunction]:
     raise TypeError(f"{where}: loss must be a name or a callable, got {type(loss).__name__}")
 
 
-def _check_data(X: object, y: object, where: str) -> int:
+def _check_data(X: Sequence[object], y: Sequence[object], where: str) -> int:
     for name, seq in (("X", X), ("y", y)):
         if isinstance(seq, (str, bytes)) or not isinstance(seq, Sequence):
             raise TypeError(f"{where}: {name} must be a list, got {type(seq).__name__}")
-    if len(X) != len(y):  # type: ignore[arg-type]
-        raise ValueError(f"{where}: X and y must have the same length, got {len(X)} and {len(y)}")  # type: ignore[arg-type]
+    if len(X) != len(y):
+        raise ValueError(f"{where}: X and y must have the same length, got {len(X)} and {len(y)}")
     if not X:
         raise ValueError(f"{where}: X and y are empty")
-    return len(X)  # type: ignore[arg-type]
+    return len(X)
 
 
 def _targets_for(loss_name: str, y: Sequence[int | float], where: str) -> list[Any]:

@@ -284,3 +284,23 @@ def test_single_output_losses_reject_a_multi_output_model():
 
 def test_loss_names_are_the_api_names():
     assert list(LOSSES) == ["hinge", "mse", "binary_cross_entropy", "cross_entropy"]
+
+
+def test_l2_needs_a_module():
+    def model(x):
+        return Value(x[0])
+
+    with pytest.raises(ValueError, match="fit: l2 needs a Module model"):
+        fit(model, [[1.0]], [1], optimizer=SGD([Value(0.0)], lr=0.1), l2=0.1, progress=False)
+
+
+def test_a_plain_callable_model_trains_with_its_own_optimizer():
+    w = Value(0.0)
+
+    def model(x):
+        return w * x[0]
+
+    history = fit(
+        model, [[1.0], [-1.0]], [1, 0], optimizer=SGD([w], lr=0.5), epochs=3, progress=False
+    )
+    assert w.data > 0 and history.accuracy[-1] == 1.0
