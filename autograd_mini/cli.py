@@ -19,7 +19,6 @@ Imports `autograd_mini.demo` (and through it the training modules) and, for
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -139,7 +138,9 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 
 def _add_graph_parser(subparsers: argparse._SubParsersAction[_Parser]) -> None:
-    from autograd_mini.viz.command import add_graph_arguments  # type: ignore[import-not-found,unused-ignore]
+    # Imported when the parser is built, not at module import: graphviz and the
+    # player stay unloaded for `demo`.
+    from autograd_mini.viz.command import add_graph_arguments
 
     p = subparsers.add_parser(
         "graph",
@@ -153,7 +154,7 @@ def _add_graph_parser(subparsers: argparse._SubParsersAction[_Parser]) -> None:
 
 
 def _run_graph(args: argparse.Namespace) -> int:
-    from autograd_mini.viz.command import run_graph_from_args  # type: ignore[import-not-found,unused-ignore]
+    from autograd_mini.viz.command import run_graph_from_args
 
     status: int = run_graph_from_args(args)
     return status
@@ -171,11 +172,8 @@ _COMMANDS: list[
     ]
 ] = [
     (_add_demo_parser, "demo", _run_demo),
+    (_add_graph_parser, "graph", _run_graph),
 ]
-if importlib.util.find_spec("autograd_mini.viz") is not None:
-    # The viz package arrives in its own branch; until it is merged, `graph` is
-    # simply not offered (instead of failing on import).
-    _COMMANDS.append((_add_graph_parser, "graph", _run_graph))
 
 
 def build_parser() -> _Parser:

@@ -196,7 +196,7 @@ def _write_graph_svg(
     Runs backward() on that one-sample loss and clears the model's grads again.
     """
     try:
-        from autograd_mini.viz import draw_graph  # type: ignore[import-not-found,unused-ignore]
+        from autograd_mini.viz import draw_graph
     except ImportError:
         return None, "skipped (autograd_mini.viz is not part of this installation)"
     import graphviz
