@@ -29,7 +29,7 @@ $(STAMP): pyproject.toml
 setup: system-deps $(STAMP)
 
 demo: setup
-	$(BIN)/python examples/quickstart.py
+	$(BIN)/autograd-mini demo
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .
@@ -44,6 +44,13 @@ test: setup lint typecheck
 format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
+
+# --- benchmarks (issue 6): autograd_mini vs micrograd, writes benchmarks/RESULTS.md.
+# `make bench BENCH_ARGS=--quick` is a smoke run that writes nothing.
+BENCH_ARGS ?=
+
+bench: setup
+	$(BIN)/python benchmarks/compare.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis autograd-mini-demo
