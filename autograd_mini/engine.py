@@ -111,7 +111,10 @@ def _check_real(x: object, where: str) -> float:
         try:
             return float(x)
         except OverflowError:
-            raise OverflowError(f"{where}: {x!r} is too large for a float") from None
+            # By size, not by digits: repr of 10**5000 is 5001 characters, and past
+            # 4300 digits repr itself raises ValueError.
+            shown = f"an int of {x.bit_length()} bits"
+            raise OverflowError(f"{where}: {shown} is too large for a float") from None
     if isinstance(x, bool) or not isinstance(x, numbers.Real):
         raise TypeError(
             f"{where}: expected a real number (int or float) or a Value, got {type(x).__name__}"
@@ -119,8 +122,7 @@ def _check_real(x: object, where: str) -> float:
     try:
         value = float(x)
     except OverflowError:
-        # Describe huge ints by size: repr of 10**5000 is 5001 digits, and past
-        # 4300 digits repr itself raises ValueError.
+        # An int subclass or another Real too big for a float: name its type.
         shown = f"an int of {x.bit_length()} bits" if isinstance(x, int) else type(x).__name__
         raise OverflowError(f"{where}: {shown} is too large for a float") from None
     if not -_INF < value < _INF:
