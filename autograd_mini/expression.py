@@ -115,15 +115,15 @@ def parse_assignment(text: str) -> tuple[str, float]:
     name, sep, number = text.partition("=")
     name, number = name.strip(), number.strip()
     if not sep:
-        raise ExpressionError(f"--set: expected NAME=VALUE, got {text!r}")
+        raise ExpressionError(f"--set: expected NAME=VALUE, got {_excerpt(text)}")
     if not name.isidentifier() or not name.isascii() or name.startswith("_"):
-        raise ExpressionError(f"--set: {name!r} is not a valid name (expected NAME=VALUE)")
+        raise ExpressionError(f"--set: {_excerpt(name)} is not a valid name (expected NAME=VALUE)")
     try:
         value = float(number)
     except ValueError:
-        raise ExpressionError(f"--set: {name}: {number!r} is not a number") from None
+        raise ExpressionError(f"--set: {name}: {_excerpt(number)} is not a number") from None
     if not math.isfinite(value):
-        raise ExpressionError(f"--set: {name}: value must be finite, got {number!r}")
+        raise ExpressionError(f"--set: {name}: value must be finite, got {_excerpt(number)}")
     return name, value
 
 
@@ -251,6 +251,13 @@ class _Evaluator:
         value = argument if isinstance(argument, Value) else Value(argument)
         result: Value = getattr(value, node.func.id)()
         return result
+
+
+def _excerpt(text: str, limit: int = 40) -> str:
+    """repr of user text, cut so that an error message stays one short line."""
+    if len(text) <= limit:
+        return repr(text)
+    return f"{text[:limit]!r}... ({len(text)} characters)"
 
 
 def _check_exponent(exponent: Number) -> None:

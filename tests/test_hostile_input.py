@@ -74,6 +74,9 @@ BAD_ASSIGNMENTS = [
     "\uff41=1",  # fullwidth a: NFKC would make it "a"
     "a=1\nb=2",
     "a=" + "9" * 5000,
+    "a=" + "x" * 5000,
+    "a" * 5000,
+    "b" * 5000 + "=1",
 ]
 
 
