@@ -155,6 +155,8 @@ def fit(
         raise ValueError(f"fit: l2 must be >= 0, got {l2!r}")
     if not callable(model):
         raise TypeError(f"fit: model must be callable, got {type(model).__name__}")
+    if loss_name == "cross_entropy":
+        _check_classes(model, X[0], targets, "fit")
     if optimizer is None:
         optimizer = Adam(model, lr=0.01)
     elif not (hasattr(optimizer, "step") and hasattr(optimizer, "zero_grad")):
@@ -254,7 +256,7 @@ def _resolve_loss(loss: object, where: str) -> tuple[str, LossFunction]:
     raise TypeError(f"{where}: loss must be a name or a callable, got {type(loss).__name__}")
 
 
-def _check_data(X: Sequence[object], y: Sequence[object], where: str) -> int:
+def _check_data(X: Sequence[Any], y: Sequence[object], where: str) -> int:
     for name, seq in (("X", X), ("y", y)):
         if isinstance(seq, (str, bytes)) or not isinstance(seq, Sequence):
             raise TypeError(f"{where}: {name} must be a list, got {type(seq).__name__}")
@@ -262,7 +264,33 @@ def _check_data(X: Sequence[object], y: Sequence[object], where: str) -> int:
         raise ValueError(f"{where}: X and y must have the same length, got {len(X)} and {len(y)}")
     if not X:
         raise ValueError(f"{where}: X and y are empty")
+    # Every sample is checked before the first step, so a bad one late in the data
+    # cannot stop training halfway with the model already changed.
+    width = None
+    for i, x in enumerate(X):
+        if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
+            raise TypeError(f"{where}: X[{i}] must be a list of numbers, got {type(x).__name__}")
+        width = len(x) if width is None else width
+        if len(x) != width:
+            raise ValueError(f"{where}: X[{i}] has {len(x)} features, X[0] has {width}")
+        for j, v in enumerate(x):
+            if isinstance(v, bool) or not isinstance(v, (numbers.Real, Value)):
+                raise TypeError(f"{where}: X[{i}][{j}] must be a number, got {type(v).__name__}")
+            if not math.isfinite(float(v)):
+                raise ValueError(f"{where}: X[{i}][{j}] must be finite, got {v!r}")
     return len(X)
+
+
+def _check_classes(model: Callable[..., Any], x: Any, y: Sequence[Any], where: str) -> None:
+    """Class labels for cross_entropy: ints in [0, number of model outputs)."""
+    with no_grad():
+        first = model(x)  # one forward pass also checks the feature count
+    classes = len(first) if isinstance(first, list) else 1
+    for i, label in enumerate(y):
+        if not isinstance(label, numbers.Integral) or not 0 <= int(label) < classes:
+            raise ValueError(
+                f"{where}: y[{i}] must be a class index in [0, {classes}), got {label!r}"
+            )
 
 
 def _targets_for(loss_name: str, y: Sequence[int | float], where: str) -> list[Any]:
