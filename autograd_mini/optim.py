@@ -194,10 +194,17 @@ class Adam(Optimizer):
         correction1 = 1.0 - b1**t
         correction2 = 1.0 - b2**t
         m_new, v_new, out = [], [], []
-        for p, m, v in zip(self.params, self._m, self._v, strict=True):
+        for name, p, m, v in zip(self.names, self.params, self._m, self._v, strict=True):
             g = p.grad + wd * p.data
             m = b1 * m + (1.0 - b1) * g
             v = b2 * v + (1.0 - b2) * g * g
+            if not math.isfinite(v):
+                # g*g overflowed: the update would still be finite (m / inf = 0), but
+                # v = inf would freeze this parameter for every later step.
+                raise ValueError(
+                    f"Adam: the squared gradient of parameter {name!r} overflows "
+                    f"(gradient {g!r}); no parameter was changed"
+                )
             m_new.append(m)
             v_new.append(v)
             out.append(p.data - lr * (m / correction1) / (math.sqrt(v / correction2) + eps))

@@ -397,3 +397,20 @@ def test_fit_rejects_bad_data_before_changing_the_model(
         with pytest.raises((TypeError, ValueError)) as caught:
             train.fit(model, X, y, loss=loss, batch_size=1, epochs=1, progress=False, seed=seed)
         assert _snapshot(model) == before, f"seed {seed}: {caught.value}"
+
+
+def test_adam_step_with_a_gradient_whose_square_overflows_changes_nothing() -> None:
+    # Found by this suite: g = 1e200 gave v = inf, a "successful" step that did not
+    # move, and a parameter frozen for every later step.
+    model, twin = _with_grads(_mlp()), _with_grads(_mlp())
+    opt, twin_opt = optim.Adam(model.parameters(), lr=0.01), optim.Adam(twin.parameters(), lr=0.01)
+    good_grad = model.parameters()[0].grad
+    model.parameters()[0].grad = 1e200
+    before = _snapshot(model)
+    with pytest.raises(ValueError, match="overflows"):
+        opt.step()
+    assert _snapshot(model) == before
+    model.parameters()[0].grad = good_grad
+    opt.step()
+    twin_opt.step()
+    assert [p.data for p in model.parameters()] == [p.data for p in twin.parameters()]
