@@ -129,6 +129,11 @@ def build_scene(
     order = reading_order(root)
     levels = list(GROUPS[GROUPS.index(group) :])
     for level in levels:
+        if _size_at_least(order, level, collapse and level is not None) > max_nodes:
+            # Hopeless at this level: skip building it, which formats every node
+            # (most of a minute for a 10**6-node chain).
+            collapse = True
+            continue
         scene = _grouped_scene(order, root, level, collapse and level is not None, grad)
         if scene.size <= max_nodes:
             if level != group:
@@ -144,6 +149,15 @@ def build_scene(
         f"of {len(order)} (max_nodes={max_nodes})"
     )
     return scene
+
+
+def _size_at_least(order: list[Value], group: str | None, collapse: bool) -> int:
+    """A cheap lower bound on `_grouped_scene(...).size`: one box per group or lone value."""
+    if group is None or not collapse:
+        return len(order)
+    keys = {group_key(v.scope, group) for v in order}
+    lone = sum(1 for v in order if group_key(v.scope, group) is None)
+    return len(keys - {None}) + lone
 
 
 def reading_order(root: Value) -> list[Value]:
