@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -40,6 +41,7 @@ __all__ = [
 
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 DEFAULT_TIMEOUT = 120.0
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")  # IPython colours its tracebacks
 
 # What the kernel sees: a fixed hash seed so set/dict-of-str orders are the same on
 # every run, and matplotlib's inline backend so no GUI backend is tried.
@@ -152,7 +154,8 @@ def main(argv: list[str] | None = None) -> int:
         try:
             seconds, problems = _run_one(path, timeout=args.timeout, write=not args.check)
         except Exception as error:  # report every notebook, then fail at the end
-            seconds, problems = float("nan"), [f"{type(error).__name__}: {str(error)[-400:]}"]
+            message = ANSI_ESCAPE.sub("", str(error)).strip()[-600:]
+            seconds, problems = float("nan"), [f"{type(error).__name__}: {message}"]
         total += 0.0 if seconds != seconds else seconds
         status = "ok" if not problems else "FAILED"
         print(f"{path.name:40s} {seconds:7.1f} s  {status}", flush=True)
