@@ -472,9 +472,7 @@ class Value:
                 total += v.data
             else:
                 total += _check_real(v, "sum")
-        return _node(
-            _finite(total, "sum"), tuple(parents), "sum", (1.0,) * len(parents)
-        )
+        return _node(_finite(total, "sum"), tuple(parents), "sum", (1.0,) * len(parents))
 
     @staticmethod
     def dot(
@@ -504,14 +502,14 @@ class Value:
             return _node(_finite(total, "dot"), (), "dot", ())
         parents: list[Value] = []
         local_grads: list[float] = []
-        for w, x in zip(weights, x_data):
-            if type(w) is Value:
-                parents.append(w)
-                local_grads.append(x)
-        for x, w in zip(inputs, w_data):
-            if type(x) is Value:
-                parents.append(x)
-                local_grads.append(w)
+        for weight, x_number in zip(weights, x_data):
+            if type(weight) is Value:
+                parents.append(weight)
+                local_grads.append(x_number)
+        for item, w_number in zip(inputs, w_data):
+            if type(item) is Value:
+                parents.append(item)
+                local_grads.append(w_number)
         if bias is not None:
             if type(bias) is Value:
                 total += bias.data
@@ -578,21 +576,37 @@ class Value:
         """
         seed = _check_real(gradient, "backward")
         order = self.topological_order()
+        # Each pass computes fresh gradients for every node; leaves then add
+        # theirs to what they held before. Adding the pass's total in one step
+        # (not contribution by contribution) makes two identical passes give
+        # exactly twice the gradient, as in PyTorch.
+        leaves: list[Value] = []
+        earlier_grads: list[float] = []
         for node in order:
-            if node.parents:
-                node.grad = 0.0
-        self.grad += seed
-        for node in reversed(order):
-            upstream_grad = node.grad
-            if not -_INF < upstream_grad < _INF:
-                raise OverflowError(
-                    f"backward: the gradient at {_describe(node)} is {upstream_grad!r}; "
-                    "a local derivative on the way was infinite or the product overflowed"
-                )
-            # `+=` because a node that feeds several consumers receives one
-            # contribution from each of them.
-            for parent, local_grad in zip(node.parents, node.local_grads):
-                parent.grad += local_grad * upstream_grad
+            if not node.parents:
+                leaves.append(node)
+                earlier_grads.append(node.grad)
+            node.grad = 0.0
+        self.grad = seed
+        try:
+            for node in reversed(order):
+                upstream_grad = node.grad
+                if not -_INF < upstream_grad < _INF:
+                    raise OverflowError(
+                        f"backward: the gradient at {_describe(node)} is {upstream_grad!r}; "
+                        "a local derivative on the way was infinite or the product overflowed"
+                    )
+                # `+=` because a node that feeds several consumers receives one
+                # contribution from each of them.
+                for parent, local_grad in zip(node.parents, node.local_grads):
+                    parent.grad += local_grad * upstream_grad
+        except BaseException:
+            # A failed pass adds nothing: leaves keep the gradients they had.
+            for leaf, earlier in zip(leaves, earlier_grads):
+                leaf.grad = earlier
+            raise
+        for leaf, earlier in zip(leaves, earlier_grads):
+            leaf.grad = earlier + leaf.grad
 
 
 # ----------------------------------------------------------------------------
@@ -602,7 +616,9 @@ class Value:
 _new_value = object.__new__
 
 
-def _node(data: float, parents: tuple[Value, ...], op: str, local_grads: tuple[float, ...]) -> Value:
+def _node(
+    data: float, parents: tuple[Value, ...], op: str, local_grads: tuple[float, ...]
+) -> Value:
     """Build an op's output node (a leaf with no history under `no_grad`).
 
     Skips `Value.__init__`'s validation: every op has already checked its result.

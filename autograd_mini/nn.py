@@ -189,7 +189,7 @@ class Layer(Module):
 
     def forward(self, x: Sequence[Input]) -> Value | list[Value]:
         _check_inputs(x, self.nin, "Layer")
-        out = [neuron(x) for neuron in self.neurons]
+        out = [neuron.forward(x) for neuron in self.neurons]
         return out[0] if len(out) == 1 else out
 
     def __repr__(self) -> str:
@@ -227,10 +227,12 @@ class MLP(Module):
 
     def forward(self, x: Sequence[Input]) -> Value | list[Value]:
         _check_inputs(x, self.nin, "MLP")
-        out: Sequence[Input] | Value = x
+        layer_input: Sequence[Input] = x
+        out: Value | list[Value] = []
         for layer in self.layers:
-            out = layer(out if isinstance(out, list) else [out])  # type: ignore[list-item]
-        return out  # type: ignore[return-value]
+            out = layer(layer_input)
+            layer_input = [out] if isinstance(out, Value) else out
+        return out
 
     def __repr__(self) -> str:
         return f"MLP(nin={self.nin}, nouts={self.nouts}, activation={self.activation!r})"
@@ -266,13 +268,17 @@ def _check_count(n: object, where: str, what: str) -> int:
 
 def _check_activation(name: object, where: str) -> str:
     if name not in ACTIVATIONS:
-        raise ValueError(f"{where}: unknown activation {name!r} (must be one of {list(ACTIVATIONS)})")
-    return name  # type: ignore[return-value]
+        raise ValueError(
+            f"{where}: unknown activation {name!r} (must be one of {list(ACTIVATIONS)})"
+        )
+    return str(name)
 
 
 def _check_inputs(x: object, nin: int, where: str) -> None:
     if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
-        raise TypeError(f"{where}: expected a list of {nin} numbers or Values, got {type(x).__name__}")
+        raise TypeError(
+            f"{where}: expected a list of {nin} numbers or Values, got {type(x).__name__}"
+        )
     if len(x) != nin:
         raise ValueError(f"{where}: expected {nin} inputs, got {len(x)}")
 
