@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import re
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -124,6 +125,20 @@ def test_notebook_imports_only_the_package_and_its_notebooks_extra(path: Path) -
             elif isinstance(node, ast.ImportFrom) and node.module:
                 imported.add(node.module.split(".")[0])
     assert imported <= ALLOWED_IMPORTS, sorted(imported - ALLOWED_IMPORTS)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_links_between_lessons_point_to_existing_notebooks(path: Path) -> None:
+    text = "\n".join(cell.source for cell in _read(path).cells if cell.cell_type == "markdown")
+    targets = re.findall(r"\]\(([^)#]+\.ipynb)\)", text)
+    missing = [t for t in targets if not (path.parent / t).is_file()]
+    assert not missing
+
+
+def test_the_readme_links_every_lesson() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    unlinked = [p.name for p in NOTEBOOKS if f"](notebooks/{p.name})" not in readme]
+    assert not unlinked
 
 
 @pytest.mark.notebook
