@@ -1,0 +1,180 @@
+"""The body of ``autograd-mini graph "EXPR" --set a=2 ... -o out.svg [--animate out.html]``.
+
+`add_graph_arguments(parser)` declares the arguments on an argparse parser and
+`run_graph(...)` does the work: parse EXPR safely (`autograd_mini.expression`,
+never eval), run `backward()`, print the result and every variable's gradient,
+write the picture and optionally the animation player. Bad input prints one
+line to stderr and returns 2; a missing Graphviz or an unwritable file returns 1.
+
+Imports `autograd_mini.expression` and `autograd_mini.viz`.
+
+>>> import argparse
+>>> parser = argparse.ArgumentParser(prog="autograd-mini graph")
+>>> add_graph_arguments(parser)
+>>> args = parser.parse_args(["a*b", "--set", "a=2", "--set", "b=3"])
+>>> args.expr, args.assignments, args.output, args.animate
+('a*b', ['a=2', 'b=3'], 'graph.svg', None)
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TextIO
+
+import graphviz
+
+from autograd_mini.expression import ExpressionError, parse_assignment, parse_expression
+from autograd_mini.viz.escape import format_number
+from autograd_mini.viz.graph import RANKDIRS, draw_graph
+from autograd_mini.viz.player import animate
+
+__all__ = ["OUTPUT_FORMATS", "add_graph_arguments", "run_graph", "run_graph_from_args"]
+
+OUTPUT_FORMATS = ("svg", "png", "pdf", "dot")
+"""Picture formats, chosen by the output file's suffix (.gv is DOT too)."""
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def add_graph_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the ``graph`` command's arguments on `parser` (a subcommand parser).
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_graph_arguments(parser)
+    >>> parser.parse_args(["x", "--set", "x=1", "--rankdir", "TB"]).rankdir
+    'TB'
+    """
+    parser.add_argument("expr", metavar="EXPR", help='an expression such as "(a*b + c) * f"')
+    parser.add_argument(
+        "--set",
+        dest="assignments",
+        metavar="NAME=VALUE",
+        action="append",
+        default=[],
+        help="give a variable a value (repeat for each variable)",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        default="graph.svg",
+        help="picture to write; .svg, .png, .pdf or .dot (default: graph.svg)",
+    )
+    parser.add_argument(
+        "--animate", metavar="PATH", default=None, help="also write an animation player (HTML)"
+    )
+    parser.add_argument(
+        "--rankdir", choices=RANKDIRS, default="LR", help="layout direction (default: LR)"
+    )
+
+
+def run_graph_from_args(args: argparse.Namespace, *, stderr: TextIO | None = None) -> int:
+    """`run_graph` with the values `add_graph_arguments` declared.
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_graph_arguments(parser)
+    >>> run_graph_from_args(parser.parse_args(["x +* 1"]), stderr=sys.stdout)
+    autograd-mini graph: error: expression: invalid syntax (invalid syntax, at column 4)
+    2
+    """
+    return run_graph(
+        args.expr, args.assignments, args.output, args.animate, rankdir=args.rankdir, stderr=stderr
+    )
+
+
+def run_graph(
+    expr: str,
+    assignments: list[str],
+    output: str,
+    animate_path: str | None = None,
+    *,
+    rankdir: str = "LR",
+    stdout: TextIO | None = None,
+    stderr: TextIO | None = None,
+) -> int:
+    """Draw (and optionally animate) the graph of `expr`; return the exit status.
+
+    Args:
+        expr: the expression text.
+        assignments: ``NAME=VALUE`` strings.
+        output: where to write the picture; the suffix picks the format.
+        animate_path: where to write the HTML player, or None.
+        rankdir: layout direction.
+        stdout, stderr: streams for the report and errors (default: sys's).
+
+    Returns:
+        0 on success, 2 on bad input (one line on stderr), 1 when Graphviz is
+        missing or a file cannot be written.
+
+    >>> import os, tempfile
+    >>> target = os.path.join(tempfile.mkdtemp(), "graph.dot")  # .dot: no Graphviz needed
+    >>> run_graph("x * y", ["x=2", "y=5"], target)
+    x * y = 10
+      d/dx = 5
+      d/dy = 2
+    wrote ...graph.dot
+    0
+    >>> run_graph("x.real", ["x=2"], target, stderr=sys.stdout)
+    autograd-mini graph: error: expression: attribute access is not allowed (at column 1)
+    2
+    """
+    out = stdout if stdout is not None else sys.stdout
+    err = stderr if stderr is not None else sys.stderr
+    try:
+        variables: dict[str, float] = {}
+        for text in assignments:
+            name, value = parse_assignment(text)
+            if name in variables:
+                raise ExpressionError(f"--set: {name!r} is given twice")
+            variables[name] = value
+        if rankdir not in RANKDIRS:
+            raise ExpressionError(f"--rankdir: must be one of {RANKDIRS}, got {rankdir!r}")
+        picture_format = _format_of(output)
+        root = parse_expression(expr, variables)
+        root.backward()
+    except (ValueError, OverflowError, TypeError) as error:
+        # ExpressionError and the engine's maths errors are all one-line messages.
+        print(f"autograd-mini graph: error: {_one_line(error)}", file=err)
+        return EXIT_BAD_INPUT
+    leaves = {v.label: v for v in root.topological_order() if not v.parents and v.label}
+    print(f"{expr.strip()} = {format_number(root.data)}", file=out)
+    for name in variables:
+        grad = leaves[name].grad if name in leaves else 0.0
+        print(f"  d/d{name} = {format_number(grad)}", file=out)
+    try:
+        dot = draw_graph(root, rankdir=rankdir)
+        if picture_format == "dot":
+            Path(output).write_text(dot.source, encoding="utf-8")
+        else:
+            Path(output).write_bytes(dot.pipe(format=picture_format))
+        print(f"wrote {output}", file=out)
+        if animate_path is not None:
+            animate(root, rankdir=rankdir).save(animate_path)
+            print(f"wrote {animate_path}", file=out)
+    except graphviz.ExecutableNotFound:
+        print(
+            "autograd-mini graph: error: Graphviz 'dot' not found; install it "
+            "(e.g. sudo apt-get install graphviz) or write .dot with -o graph.dot",
+            file=err,
+        )
+        return EXIT_FAILED
+    except OSError as error:
+        print(f"autograd-mini graph: error: cannot write: {_one_line(error)}", file=err)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def _format_of(output: str) -> str:
+    suffix = Path(output).suffix.lower().lstrip(".")
+    suffix = "dot" if suffix == "gv" else suffix
+    if suffix not in OUTPUT_FORMATS:
+        raise ExpressionError(
+            f"-o: unknown picture format {suffix or '(none)'!r} for {output!r} "
+            f"(use one of {', '.join('.' + f for f in OUTPUT_FORMATS)})"
+        )
+    return suffix
+
+
+def _one_line(error: BaseException) -> str:
+    return " ".join(str(error).split())

@@ -1,0 +1,207 @@
+"""`draw_graph`: a computation graph as a `graphviz.Digraph`.
+
+One record per Value (label | data | grad), one small node per op (with its
+constant, e.g. "*2"), arrows in parent order. Networks from `nn` can be drawn
+by neuron or by layer, as clusters or as collapsed boxes; a graph bigger than
+`max_nodes` is summarised automatically (see `scene.py`). Every piece of user
+text goes through `escape.py`. The returned Digraph shows inline in Jupyter.
+
+Imports `autograd_mini.engine` and `autograd_mini.viz.escape` / `.scene`.
+
+>>> from autograd_mini import Value
+>>> x = Value(3.0, label="x")
+>>> dot = draw_graph(x * 2)
+>>> "*2" in dot.source
+True
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import graphviz
+
+from autograd_mini.engine import Value
+from autograd_mini.viz.escape import dot_text, record_field
+from autograd_mini.viz.scene import Box, Scene, build_scene
+
+__all__ = ["RANKDIRS", "STYLE", "draw_graph", "scene_to_digraph"]
+
+RANKDIRS = ("LR", "TB", "RL", "BT")
+_MAX_LABELLED_EDGES = 60
+
+STYLE = {
+    "font": "Helvetica",
+    "ink": "#1f2937",
+    "edge": "#64748b",
+    "input_fill": "#dbeafe",
+    "value_fill": "#ffffff",
+    "root_fill": "#fef3c7",
+    "group_fill": "#dcfce7",
+    "op_fill": "#f1f5f9",
+    "highlight_fill": "#fde047",
+}
+"""Colours and font shared by the static picture and the animation."""
+
+
+def draw_graph(
+    root: Value,
+    rankdir: str = "LR",
+    show_grad: bool = True,
+    group: str | None = None,
+    max_nodes: int = 150,
+    *,
+    collapse: bool = True,
+    highlight: Iterable[Value] = (),
+    highlight_color: str = STYLE["highlight_fill"],
+) -> graphviz.Digraph:
+    """Draw the computation graph that produced `root`.
+
+    Args:
+        root: the output Value (usually a loss).
+        rankdir: "LR" (left to right, default), "TB", "RL" or "BT".
+        show_grad: show each Value's current `.grad` next to its data.
+        group: None, "neuron" or "layer": group the nodes `nn` tagged with a scope.
+        max_nodes: summarise (group by neuron, then layer, then keep the part
+            nearest the output) when the picture would need more DOT nodes. The
+            caption says what was summarised.
+        collapse: draw each group as one box (default) or as a cluster around
+            its nodes.
+        highlight: Values to colour (their box, or the group box holding them).
+        highlight_color: their fill colour.
+
+    Returns:
+        A `graphviz.Digraph`; `.pipe(format="svg")` gives SVG, Jupyter shows it inline.
+
+    >>> from autograd_mini import Value
+    >>> a = Value(2.0, label="a"); y = a.tanh(); y.backward()
+    >>> print(draw_graph(y).source.count("record"))
+    2
+    """
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"draw_graph: unknown rankdir {rankdir!r} (must be one of {RANKDIRS})")
+    scene = build_scene(root, group=group, max_nodes=max_nodes, collapse=collapse)
+    marked = {id(v) for v in highlight}
+    highlight_keys = {scene.box_of[i] for i in marked if i in scene.box_of}
+    return scene_to_digraph(
+        scene,
+        rankdir=rankdir,
+        show_grad=show_grad,
+        root_key=scene.box_of[id(root)],
+        highlight_keys=highlight_keys,
+        highlight_color=highlight_color,
+    )
+
+
+def _record_label(box: Box, show_grad: bool, rankdir: str) -> str:
+    fields = [box.title, box.detail, box.data_text]
+    if show_grad:
+        fields.append(box.grad_text)
+    text = "|".join(record_field(f) for f in fields if f)
+    # Records flip direction at each level of braces. A Value reads across
+    # (label | data | grad, as in micrograd); a group stacks its longer lines.
+    across = rankdir in ("LR", "RL")
+    return "{" + text + "}" if across == (box.kind == "value") else text
+
+
+def scene_to_digraph(
+    scene: Scene,
+    *,
+    rankdir: str = "LR",
+    show_grad: bool = True,
+    root_key: str | None = None,
+    highlight_keys: Iterable[str] = (),
+    highlight_color: str = STYLE["highlight_fill"],
+) -> graphviz.Digraph:
+    """Turn a `Scene` into DOT. Node and edge ids are the scene keys (kept in the SVG).
+
+    >>> from autograd_mini import Value
+    >>> from autograd_mini.viz.scene import build_scene
+    >>> scene_to_digraph(build_scene(Value(1.0, label="x"))).source.count("x|")
+    1
+    """
+    font = STYLE["font"]
+    dot = graphviz.Digraph(
+        graph_attr={
+            "rankdir": rankdir,
+            "fontname": font,
+            "fontsize": "11",
+            "nodesep": "0.25",
+            # Whole layers of neurons are joined by dense bundles of arrows: give them room.
+            "ranksep": "1.2" if scene.group == "neuron" else "0.35",
+            "bgcolor": "white",
+        },
+        node_attr={"fontname": font, "fontsize": "11", "color": STYLE["ink"]},
+        edge_attr={"color": STYLE["edge"], "arrowsize": "0.6"},
+    )
+    if scene.caption:
+        dot.attr(label=graphviz.nohtml(dot_text(scene.caption, 200)), labelloc="b")
+    highlighted = set(highlight_keys)
+    clustered = {key for keys in scene.clusters.values() for key in keys}
+    op_of = {op.key: op for op in scene.op_nodes}
+
+    def emit(target: graphviz.Digraph, key: str) -> None:
+        if key in op_of:
+            target.node(
+                key,
+                graphviz.nohtml(dot_text(op_of[key].op, 24)),
+                id=key,
+                shape="circle",
+                style="filled",
+                fillcolor=STYLE["op_fill"],
+                fontsize="10",
+                width="0.3",
+                margin="0.02",
+            )
+            return
+        box = boxes[key]
+        if box.kind == "more":
+            fill, shape, style = "white", "box", "dashed"
+        elif box.kind == "group":
+            fill, shape, style = STYLE["group_fill"], "Mrecord", "filled"
+        else:
+            fill = STYLE["input_fill"] if box.is_input else STYLE["value_fill"]
+            fill = STYLE["root_fill"] if key == root_key else fill
+            shape, style = "record", "filled"
+        label = (
+            _record_label(box, show_grad, rankdir) if box.kind != "more" else dot_text(box.title)
+        )
+        target.node(
+            key,
+            graphviz.nohtml(label),
+            id=key,
+            shape=shape,
+            style=style,
+            fillcolor=highlight_color if key in highlighted else fill,
+            penwidth="2" if key in highlighted or key == root_key else "1",
+        )
+
+    boxes = {box.key: box for box in scene.boxes}
+    for box in scene.boxes:
+        if box.key not in clustered:
+            emit(dot, box.key)
+            if box.op_key is not None:
+                emit(dot, box.op_key)
+    for index, (name, keys) in enumerate(scene.clusters.items()):
+        with dot.subgraph(name=f"cluster_{index}") as cluster:
+            cluster.attr(
+                label=graphviz.nohtml(dot_text(name)),
+                style="rounded,dashed",
+                color="#94a3b8",
+                fontcolor="#475569",
+            )
+            for key in keys:
+                emit(cluster, key)
+    # Edge labels make dot route around them; on dense pictures they cost
+    # readability, so only a sparse picture names how many Values an arrow carries.
+    label_counts = len(scene.edges) <= _MAX_LABELLED_EDGES
+    for edge in scene.edges:
+        extra = {}
+        if not label_counts:
+            extra["penwidth"] = "0.6"
+        elif edge.count > 1:
+            extra["penwidth"] = f"{1 + math.log10(edge.count):.2f}"
+            extra.update(label=f"×{edge.count}", fontsize="9", fontcolor=STYLE["edge"])
+        dot.edge(edge.tail, edge.head, id=edge.key, **extra)
+    return dot

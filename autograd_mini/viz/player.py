@@ -1,0 +1,269 @@
+"""`animate`: the forward and backward pass as frames, and an offline HTML player.
+
+`animate(root)` lays the graph out once with Graphviz and derives every frame
+from that SVG (see `frames.py`). `Animation._repr_html_()` is a self-contained
+player (play/pause, step, slider, speed, keyboard) for Jupyter; `save(path)`
+writes a standalone HTML file whose Content-Security-Policy forbids every
+network request. The player's HTML/CSS/JS lives in `player.html`, shipped as
+package data and read with `importlib.resources`.
+
+Imports `autograd_mini.engine` and `autograd_mini.viz.*`.
+
+>>> from autograd_mini import Value
+>>> x = Value(2.0, label="x"); y = (x * x).tanh(); y.label = "y"
+>>> anim = animate(y)
+>>> len(anim.frames), anim.frames[0].startswith("<svg")
+(7, True)
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from autograd_mini.engine import Value
+from autograd_mini.viz.escape import html_text
+from autograd_mini.viz.frames import plan_frames
+from autograd_mini.viz.graph import RANKDIRS, scene_to_digraph
+from autograd_mini.viz.scene import build_scene
+from autograd_mini.viz.svgstyle import SvgStyler
+from autograd_mini.viz.trace import node_names, trace_backward
+
+__all__ = ["Animation", "Frame", "animate", "player_template"]
+
+_player_ids = itertools.count(1)
+_PLACEHOLDER = re.compile(r"__(PLAYER_ID|TITLE|FRAMES_JSON|BASE_SVG)__")
+
+_DOCUMENT = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; \
+style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+</head>
+<body style="margin: 16px">
+{player}
+</body>
+</html>
+"""
+
+
+def player_template() -> str:
+    """The player's HTML fragment with its placeholders (package data).
+
+    >>> "__FRAMES_JSON__" in player_template()
+    True
+    """
+    return resources.files("autograd_mini.viz").joinpath("player.html").read_text("utf-8")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One picture of the animation.
+
+    Attributes:
+        svg: the frame's complete SVG.
+        caption: what happens in it.
+        phase: "forward", "backward" or "update".
+        patch: how `svg` differs from the animation's base SVG (see `SvgStyler.patch`).
+    """
+
+    svg: str
+    caption: str
+    phase: str
+    patch: list[list[object]]
+
+
+class Animation:
+    """Frames of a forward and backward pass, playable in a browser or Jupyter.
+
+    Args:
+        base_svg: the laid-out graph that every frame restyles.
+        frames: the frames, in order.
+        title: shown above the player.
+
+    >>> svg = '<svg xmlns="http://www.w3.org/2000/svg"><text>hi</text></svg>'
+    >>> anim = Animation(svg, [Frame(svg, "hello", "forward", [])])
+    >>> len(anim), anim.captions, anim.phases, anim.frames == [svg]
+    (1, ['hello'], ['forward'], True)
+    >>> anim.to_html().startswith("<!DOCTYPE html>")
+    True
+    """
+
+    def __init__(
+        self, base_svg: str, frames: list[Frame], title: str = "Backpropagation, step by step"
+    ) -> None:
+        if not frames:
+            raise ValueError("Animation: needs at least one frame, got 0")
+        self.base_svg = base_svg
+        self._frames = list(frames)
+        self.title = title
+
+    @property
+    def frames(self) -> list[str]:
+        """The SVG of every frame, in order."""
+        return [frame.svg for frame in self._frames]
+
+    @property
+    def captions(self) -> list[str]:
+        """The text shown under every frame."""
+        return [frame.caption for frame in self._frames]
+
+    @property
+    def phases(self) -> list[str]:
+        """'forward', 'backward' or 'update' for every frame."""
+        return [frame.phase for frame in self._frames]
+
+    def __len__(self) -> int:
+        return len(self._frames)
+
+    def __repr__(self) -> str:
+        counts = {p: self.phases.count(p) for p in dict.fromkeys(self.phases)}
+        return f"Animation({len(self)} frames: {counts})"
+
+    def _repr_html_(self) -> str:
+        frames = [{"caption": f.caption, "phase": f.phase} for f in self._frames]
+        payload = json.dumps(
+            {"frames": frames, "tracks": self._tracks()},
+            ensure_ascii=True,
+            separators=(",", ":"),
+        )
+        # Inside <script> only "</" could end the element early; escaping <, > and &
+        # as JSON unicode escapes rules that (and "<!--") out entirely.
+        payload = payload.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+        digest = hashlib.sha1(payload.encode()).hexdigest()[:10]
+        player_id = f"{digest}-{next(_player_ids)}"
+        values = {
+            "PLAYER_ID": player_id,
+            "TITLE": html_text(self.title, 200),
+            "FRAMES_JSON": payload,
+            "BASE_SVG": self.base_svg,
+        }
+        # One pass: text that was substituted in (a label that reads "__TITLE__",
+        # say) is never scanned for placeholders again.
+        return _PLACEHOLDER.sub(lambda match: values[match.group(1)], player_template())
+
+    def _tracks(self) -> list[list[object]]:
+        """The frames' patches as timelines: [element, attribute, [frame, value, ...]].
+
+        One entry per change over time instead of per frame: an arrow that stays
+        grey for 40 frames costs one entry, not 40, which keeps players of big
+        graphs small. Attribute "" is the element's text; the value None
+        means "as in the base SVG".
+        """
+        base = list(ET.fromstring(self.base_svg).iter())[1:]
+        per_frame: list[dict[tuple[int, str], str]] = []
+        for frame in self._frames:
+            values: dict[tuple[int, str], str] = {}
+            for index, attrs, text in frame.patch:
+                if not isinstance(index, int) or not isinstance(attrs, dict):
+                    raise TypeError(f"Animation: malformed frame patch entry {[index, attrs]!r}")
+                values.update({(index, name): str(v) for name, v in attrs.items()})
+                if text is not None:
+                    values[(index, "")] = str(text)
+            per_frame.append(values)
+        tracks: list[list[object]] = []
+        for index, name in sorted({key for values in per_frame for key in values}):
+            original = base[index].text if name == "" else base[index].get(name)
+            changes: list[object] = []
+            current = original
+            for k, values in enumerate(per_frame):
+                value = values.get((index, name), original)
+                if value != current:
+                    changes += [k, None if value == original else value]
+                    current = value
+            tracks.append([index, name, changes])
+        return tracks
+
+    def to_html(self) -> str:
+        """A complete HTML document with the player; it makes no network requests."""
+        return _DOCUMENT.format(title=html_text(self.title, 200), player=self._repr_html_())
+
+    def save(self, path: str | os.PathLike[str]) -> Path:
+        """Write the standalone player to `path` (UTF-8) and return the path.
+
+        The file is written next to its destination and renamed into place, so
+        an interrupted save never leaves half a player behind.
+        """
+        target = Path(path)
+        temporary = target.with_name(f".{target.name}.tmp")
+        temporary.write_text(self.to_html(), encoding="utf-8")
+        os.replace(temporary, target)
+        return target
+
+
+def animate(
+    root: Value,
+    *,
+    lr: float | None = None,
+    parameters: list[Value] | None = None,
+    rankdir: str = "LR",
+    group: str | None = None,
+    max_nodes: int = 60,
+    title: str = "Backpropagation, step by step",
+) -> Animation:
+    """Animate the forward pass, the backward pass and optionally one SGD update.
+
+    Frames: the inputs; each computed node lighting up with its value (in
+    reading order); the seed; each node of `backward()` in its real order with
+    the chain-rule products it adds to its parents (grads still collecting are
+    grey, complete ones red); the finished gradients; and with `lr`, the update
+    ``data -= lr * grad`` of the parameters. Numbers come from `trace_backward`,
+    so they match `backward()` and nothing in the graph changes.
+
+    Cost: Graphviz lays the graph out once; each frame rewrites that SVG, so
+    time and HTML size grow as frames x picture size (about 2 frames per drawn
+    node). Big graphs are therefore grouped (by neuron, then layer) above
+    `max_nodes`, which is lower here than for `draw_graph`.
+
+    Args:
+        root: the output Value (usually a loss).
+        lr: if given, add a final frame with each parameter after one SGD step.
+        parameters: which leaves count as parameters for that frame (default: all leaves).
+        rankdir: "LR", "TB", "RL" or "BT".
+        group: None, "neuron" or "layer" (see `draw_graph`).
+        max_nodes: summarise above this many drawn nodes.
+        title: shown above the player.
+
+    Raises:
+        graphviz.ExecutableNotFound: Graphviz's `dot` is not installed.
+
+    >>> from autograd_mini import Value
+    >>> x = Value(2.0, label="x"); y = (x * x).tanh(); y.label = "y"
+    >>> anim = animate(y, lr=0.1)
+    >>> anim
+    Animation(8 frames: {'forward': 3, 'backward': 4, 'update': 1})
+    >>> anim.captions[1]
+    '#1 = x * x = 4'
+    """
+    if rankdir not in RANKDIRS:
+        raise ValueError(f"animate: unknown rankdir {rankdir!r} (must be one of {RANKDIRS})")
+    if lr is not None and (isinstance(lr, bool) or not isinstance(lr, (int, float)) or lr <= 0):
+        raise ValueError(f"animate: lr must be a number > 0, got {lr!r}")
+    trace = trace_backward(root)
+    final: dict[int, float] = {id(root): trace[0].upstream_grad if trace else 1.0}
+    for step in trace:
+        for parent, total in zip(step.parents, step.parent_grads):
+            final[id(parent)] = total
+    scene = build_scene(
+        root, group=group, max_nodes=max_nodes, grad_of=lambda v: final.get(id(v), 0.0)
+    )
+    digraph = scene_to_digraph(scene, rankdir=rankdir, root_key=scene.box_of[id(root)])
+    styler = SvgStyler(digraph.pipe(format="svg", encoding="utf-8"))
+    states = plan_frames(scene, trace, node_names(root), root, lr=lr, parameters=parameters)
+    if scene.caption:
+        states[0].caption += f"\n({scene.caption})"
+    frames = [
+        Frame(styler.render(state), state.caption, state.phase, styler.patch(state))
+        for state in states
+    ]
+    return Animation(styler.base, frames, title=title)

@@ -1,0 +1,299 @@
+"""What to draw: Values (or groups of them) as boxes, op nodes and edges.
+
+A `Scene` is the drawing of a graph before it becomes DOT: `graph.py` turns it
+into a `graphviz.Digraph` and `player.py` restyles its SVG frame by frame. The
+scene decides grouping (by neuron or layer, read from `Value.scope`, which
+`nn` sets) and summarising: when the picture would have more than `max_nodes`
+nodes it groups by neuron, then by layer, then keeps only the part nearest to
+the root, and says so in its caption. It reads Values and never changes them.
+
+Imports `autograd_mini.engine` and `autograd_mini.viz.escape` / `.groups`.
+
+>>> from autograd_mini import Value
+>>> a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+>>> scene = build_scene(a * b)
+>>> [box.title for box in scene.boxes], len(scene.op_nodes), len(scene.edges)
+(['a', 'b', '#2'], 1, 3)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from autograd_mini.engine import Value
+from autograd_mini.viz.escape import format_number
+from autograd_mini.viz.groups import GROUPS, describe_group, group_key
+
+__all__ = ["Box", "Edge", "OpNode", "Scene", "build_scene", "reading_order"]
+
+
+@dataclass
+class Box:
+    """One drawn record: a single Value, a collapsed group, or the '… more' summary.
+
+    Attributes:
+        key: DOT node id (also the SVG element id).
+        kind: "value", "group" or "more".
+        title: user text (label or group name); may be empty.
+        detail: a second line for groups ("dot ×4, relu ×4 · 3 params").
+        data_text, grad_text: the two number fields, e.g. "data 2".
+        members: the Values drawn by this box, in topological order.
+        op_key: key of the op node feeding this box (single computed Values only).
+        position: where the box's first computed member comes in `reading_order`.
+    """
+
+    key: str
+    kind: str
+    title: str
+    detail: str
+    data_text: str
+    grad_text: str
+    members: list[Value]
+    op_key: str | None = None
+    position: int = 0
+
+    @property
+    def is_input(self) -> bool:
+        """True when nothing in the box is computed (inputs and parameters)."""
+        return all(not v.parents for v in self.members)
+
+
+@dataclass
+class OpNode:
+    """The small node showing an op (with its constant, e.g. "*2") before its output."""
+
+    key: str
+    op: str
+    box_key: str
+
+
+@dataclass
+class Edge:
+    """An arrow; `count` > 1 means it stands for that many distinct Values."""
+
+    key: str
+    tail: str
+    head: str
+    count: int = 1
+
+
+@dataclass
+class Scene:
+    """Boxes (forward order), op nodes, edges, clusters and a caption for one graph."""
+
+    boxes: list[Box]
+    op_nodes: list[OpNode]
+    edges: list[Edge]
+    group: str | None
+    caption: str = ""
+    clusters: dict[str, list[str]] = field(default_factory=dict)
+    box_of: dict[int, str] = field(default_factory=dict)
+
+    @property
+    def size(self) -> int:
+        """Number of DOT nodes (boxes plus op nodes): what makes Graphviz slow."""
+        return len(self.boxes) + len(self.op_nodes)
+
+
+def build_scene(
+    root: Value,
+    *,
+    group: str | None = None,
+    max_nodes: int = 150,
+    collapse: bool = True,
+    grad_of: Callable[[Value], float] | None = None,
+) -> Scene:
+    """Lay out what to draw for `root`, grouping or summarising to stay under `max_nodes`.
+
+    Args:
+        root: the Value whose graph is drawn.
+        group: None, "neuron" or "layer".
+        max_nodes: above this many DOT nodes the scene is summarised further.
+        collapse: draw each group as one box (True) or as a cluster around its nodes.
+        grad_of: where gradients come from (default: each Value's `.grad`).
+
+    >>> from autograd_mini import Value
+    >>> y = Value(1.0, label="x")
+    >>> for _ in range(100):
+    ...     y = y * 1.01
+    >>> scene = build_scene(y, max_nodes=20)
+    >>> scene.size <= 20, scene.caption
+    (True, 'summarised: the 9 values nearest the output of 101 (max_nodes=20)')
+    """
+    if group not in GROUPS:
+        raise ValueError(f"draw_graph: unknown group {group!r} (must be one of {list(GROUPS)})")
+    if isinstance(max_nodes, bool) or not isinstance(max_nodes, int) or max_nodes < 4:
+        raise ValueError(f"draw_graph: max_nodes must be an int >= 4, got {max_nodes!r}")
+    grad = grad_of or (lambda v: v.grad)
+    order = reading_order(root)
+    levels = list(GROUPS[GROUPS.index(group) :])
+    for level in levels:
+        scene = _grouped_scene(order, root, level, collapse and level is not None, grad)
+        if scene.size <= max_nodes:
+            if level != group:
+                scene.caption = (
+                    f"summarised: grouped by {level} "
+                    f"({len(order)} values would need more than max_nodes={max_nodes} nodes)"
+                )
+            return scene
+        collapse = True  # clusters keep every node; only collapsing makes it smaller
+    scene = _nearest_scene(order, root, max_nodes, grad)
+    scene.caption = (
+        f"summarised: the {len(scene.boxes) - 1} values nearest the output "
+        f"of {len(order)} (max_nodes={max_nodes})"
+    )
+    return scene
+
+
+def reading_order(root: Value) -> list[Value]:
+    """Parents before children, visiting parents in argument order.
+
+    `Value.topological_order()` (what `backward()` uses) pops the last parent
+    first; this order reads like the written expression, so pictures and the
+    forward half of the animation use it.
+
+    >>> from autograd_mini import Value
+    >>> a, b = Value(1.0, label="a"), Value(2.0, label="b")
+    >>> [v.label or v.op for v in reading_order(a * b + a)]
+    ['a', 'b', '*', '+']
+    """
+    order: list[Value] = []
+    done: set[int] = set()
+    stack: list[tuple[Value, int]] = [(root, 0)]
+    while stack:
+        node, next_parent = stack.pop()
+        if next_parent == 0 and id(node) in done:
+            continue
+        if next_parent < len(node.parents):
+            stack.append((node, next_parent + 1))
+            parent = node.parents[next_parent]
+            if id(parent) not in done:
+                stack.append((parent, 0))
+            continue
+        if id(node) not in done:
+            done.add(id(node))
+            order.append(node)
+    return order
+
+
+def _value_box(index: int, v: Value, grad: Callable[[Value], float]) -> Box:
+    return Box(
+        key=f"v{index}",
+        kind="value",
+        # Unlabelled nodes get the "#k" name trace_backward and the captions use.
+        title=v.label or f"#{index}",
+        detail="",
+        data_text=f"data {format_number(v.data)}",
+        grad_text=f"grad {format_number(grad(v))}",
+        members=[v],
+        op_key=f"o{index}" if v.parents else None,
+    )
+
+
+def _grouped_scene(
+    order: list[Value],
+    root: Value,
+    group: str | None,
+    collapse: bool,
+    grad: Callable[[Value], float],
+) -> Scene:
+    box_of: dict[int, str] = {}
+    boxes: dict[str, Box] = {}
+    clusters: dict[str, list[str]] = {}
+    op_nodes: list[OpNode] = []
+    group_boxes: dict[str, Box] = {}
+    for index, v in enumerate(order):
+        key = group_key(v.scope, group)
+        if key is not None and collapse:
+            box = group_boxes.get(key)
+            if box is None:
+                box = Box(f"g{len(group_boxes)}", "group", key, "", "", "", [])
+                group_boxes[key] = box
+                boxes[box.key] = box
+            box.members.append(v)
+            box_of[id(v)] = box.key
+            continue
+        box = _value_box(index, v, grad)
+        boxes[box.key] = box
+        box_of[id(v)] = box.key
+        if box.op_key is not None:
+            op_nodes.append(OpNode(box.op_key, v.op, box.key))
+        if key is not None:
+            clusters.setdefault(key, []).extend(k for k in (box.key, box.op_key) if k)
+    used_outside = {
+        id(parent) for v in order for parent in v.parents if box_of[id(parent)] != box_of[id(v)]
+    }
+    for key, box in group_boxes.items():
+        box.detail, box.data_text, box.grad_text = describe_group(
+            box.members, used_outside, root, grad
+        )
+        if group == "neuron":
+            # Neurons of one layer sit in one cluster, so the layers line up.
+            layer = group_key(key, "layer")
+            if layer is not None and layer != key:
+                clusters.setdefault(layer, []).append(box.key)
+    edges = _edges(order, boxes, box_of)
+    # Boxes follow the forward pass: a group takes its place with its first computed member.
+    position = {id(v): i for i, v in enumerate(order)}
+    for box in boxes.values():
+        computed = [v for v in box.members if v.parents] or box.members
+        box.position = position[id(computed[0])]
+    ordered = sorted(boxes.values(), key=lambda b: b.position)
+    return Scene(ordered, op_nodes, edges, group, clusters=clusters, box_of=box_of)
+
+
+def _edges(order: list[Value], boxes: dict[str, Box], box_of: dict[int, str]) -> list[Edge]:
+    edges: list[Edge] = []
+    grouped: dict[tuple[str, str], set[int]] = {}
+    for v in order:
+        head_box = boxes[box_of[id(v)]]
+        head = head_box.op_key or head_box.key
+        for parent in v.parents:
+            tail = box_of[id(parent)]
+            if head_box.kind == "value" and boxes[tail].kind == "value":
+                # One arrow per parent, in parent order (a + a draws two arrows).
+                edges.append(Edge(f"e{len(edges)}", tail, head))
+            elif tail != head_box.key:
+                # Into or out of a group (or the '… more' box): one arrow per pair
+                # of boxes, counting the distinct Values it carries.
+                grouped.setdefault((tail, head), set()).add(id(parent))
+        if head_box.kind == "value" and head_box.op_key is not None:
+            edges.append(Edge(f"e{len(edges)}", head_box.op_key, head_box.key))
+    for (tail, head), sources in grouped.items():
+        edges.append(Edge(f"e{len(edges)}", tail, head, len(sources)))
+    return edges
+
+
+def _nearest_scene(
+    order: list[Value], root: Value, max_nodes: int, grad: Callable[[Value], float]
+) -> Scene:
+    # Breadth-first from the root: what is closest to the output explains it best.
+    budget = max(1, (max_nodes - 1) // 2)
+    kept: dict[int, Value] = {id(root): root}
+    frontier = [root]
+    while frontier and len(kept) < budget:
+        next_frontier = []
+        for v in frontier:
+            for parent in v.parents:
+                if id(parent) not in kept and len(kept) < budget:
+                    kept[id(parent)] = parent
+                    next_frontier.append(parent)
+        frontier = next_frontier
+    hidden = [v for v in order if id(v) not in kept]
+    more = Box("more", "more", f"… {len(hidden)} more values", "", "", "", hidden)
+    box_of: dict[int, str] = {id(v): "more" for v in hidden}
+    boxes: dict[str, Box] = {"more": more}
+    op_nodes: list[OpNode] = []
+    for index, v in enumerate(order):
+        if id(v) in kept:
+            box = _value_box(index, v, grad)
+            boxes[box.key] = box
+            box_of[id(v)] = box.key
+            if box.op_key is not None:
+                op_nodes.append(OpNode(box.op_key, v.op, box.key))
+    edges = _edges(order, boxes, box_of)
+    for box in boxes.values():
+        box.position = int(box.key[1:]) if box.kind == "value" else -1
+    ordered = [more] + [b for b in boxes.values() if b.kind == "value"]
+    return Scene(ordered, op_nodes, edges, None, box_of=box_of)

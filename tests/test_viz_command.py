@@ -1,0 +1,118 @@
+"""The `graph` command body: run_graph writes the pictures or exits 2 with one line."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from autograd_mini.viz.command import add_graph_arguments, run_graph, run_graph_from_args
+
+SVG = "{http://www.w3.org/2000/svg}"
+KARPATHY = ["a=2", "b=-3", "c=10", "f=-2"]
+
+
+def run(*args: object, **kwargs: object) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = run_graph(*args, stdout=out, stderr=err, **kwargs)  # type: ignore[arg-type]
+    return status, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.exe
+def test_writes_svg_and_player_and_prints_gradients(tmp_path: Path) -> None:
+    svg, html = tmp_path / "graph.svg", tmp_path / "graph.html"
+    status, out, err = run("(a*b + c) * f", KARPATHY, str(svg), str(html))
+    assert (status, err) == (0, "")
+    assert out.splitlines()[:5] == [
+        "(a*b + c) * f = -8",
+        "  d/da = 6",
+        "  d/db = -4",
+        "  d/dc = -2",
+        "  d/df = 4",
+    ]
+    texts = [t.text for t in ET.parse(svg).getroot().iter(f"{SVG}text")]
+    assert "data -8" in texts and "grad 6" in texts
+    assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_dot_output_needs_no_graphviz(tmp_path: Path) -> None:
+    target = tmp_path / "graph.dot"
+    status, _, err = run("tanh(w*x + b)", ["w=0.5", "x=2", "b=-0.25"], str(target))
+    assert (status, err) == (0, "")
+    assert target.read_text(encoding="utf-8").startswith("digraph {")
+
+
+@pytest.mark.parametrize(
+    ("expr", "assignments", "message"),
+    [
+        ('__import__("os").system("touch pwned")', [], "only calls of a function by name"),
+        ("open('x')", [], "unknown function 'open'"),
+        ("a.__class__", ["a=1"], "attribute access is not allowed"),
+        ("a; import os", ["a=1"], "invalid syntax"),
+        ("a + z", ["a=1"], "undefined name 'z'"),
+        ("a ** 99999", ["a=1"], "exponent 99999 is too large"),
+        ("a" + "+a" * 600, ["a=1"], "too long"),
+        ("log(a)", ["a=0"], "log: input must be > 0"),
+        ("a / b", ["a=1", "b=0"], "division by zero"),
+        ("a", ["a=1", "a=2"], "'a' is given twice"),
+        ("a", ["a"], "expected NAME=VALUE"),
+        ("a", ["a=1"], "unknown picture format 'txt'"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(
+    tmp_path: Path, expr: str, assignments: list[str], message: str
+) -> None:
+    output = tmp_path / ("graph.txt" if "picture format" in message else "graph.svg")
+    status, _out, err = run(expr, assignments, str(output))
+    assert status == 2
+    assert err.count("\n") == 1 and err.startswith("autograd-mini graph: error: ")
+    assert message in err
+    assert not output.exists() and not (tmp_path / "pwned").exists()
+
+
+def test_unwritable_output_exits_1(tmp_path: Path) -> None:
+    status, _, err = run("a", ["a=1"], str(tmp_path / "missing" / "graph.dot"))
+    assert status == 1 and "cannot write" in err
+
+
+def test_argparse_wiring() -> None:
+    parser = argparse.ArgumentParser()
+    add_graph_arguments(parser)
+    args = parser.parse_args(["x*2", "--set", "x=3", "-o", "out.dot", "--rankdir", "TB"])
+    assert (args.expr, args.assignments, args.output, args.rankdir) == (
+        "x*2",
+        ["x=3"],
+        "out.dot",
+        "TB",
+    )
+    with pytest.raises(SystemExit):
+        parser.parse_args(["x", "--rankdir", "sideways"])
+    assert callable(run_graph_from_args)
+
+
+def test_in_a_fresh_interpreter(tmp_path: Path) -> None:
+    code = (
+        "import sys; from autograd_mini.viz.command import run_graph; "
+        "sys.exit(run_graph(sys.argv[1], sys.argv[2:], 'graph.dot'))"
+    )
+    ok = subprocess.run(
+        [sys.executable, "-c", code, "x * y", "x=2", "y=5"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert ok.returncode == 0 and "d/dx = 5" in ok.stdout
+    bad = subprocess.run(
+        [sys.executable, "-c", code, "__import__('os').getcwd()"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2 and len(bad.stderr.splitlines()) == 1

@@ -1,0 +1,184 @@
+"""animate: frame plan, numbers, escaping, the patch encoding and the saved file."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from autograd_mini import Value
+from autograd_mini.nn import MLP
+from autograd_mini.viz import Animation, animate, trace_backward
+from autograd_mini.viz.frames import expression
+from autograd_mini.viz.player import player_template
+
+SVG = "{http://www.w3.org/2000/svg}"
+HOSTILE = '</script><img src=x onerror=alert(1)>"&<!--'
+
+pytestmark = pytest.mark.exe
+
+
+def karpathy() -> Value:
+    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
+    c, f = Value(10.0, label="c"), Value(-2.0, label="f")
+    e = a * b
+    e.label = "e"
+    d = e + c
+    d.label = "d"
+    L = d * f
+    L.label = "L"
+    return L
+
+
+def texts_of(svg: str, key: str) -> list[str]:
+    for g in ET.fromstring(svg).iter(f"{SVG}g"):
+        if g.get("id") == key:
+            return [t.text or "" for t in g.iter(f"{SVG}text")]
+    raise AssertionError(f"no {key!r} in frame")
+
+
+def test_frames_forward_then_backward_then_update() -> None:
+    anim = animate(karpathy(), lr=0.01)
+    assert anim.phases == ["forward"] * 4 + ["backward"] * 5 + ["update"]
+    assert anim.captions[1:4] == ["e = a * b = -6", "d = e + c = 4", "L = d * f = -8"]
+    assert anim.captions[4] == "Backward pass: start with dL/dL = 1."
+    assert anim.captions[7].splitlines() == [
+        "e (*): upstream grad dL/de = -2",
+        "dL/da += dL/de · de/da = -2 × -3 = 6",
+        "dL/db += dL/de · de/db = -2 × 2 = -4",
+    ]
+    assert anim.captions[-1].splitlines()[1] == "a: 2 - 0.01 × 6 = 1.94"
+    assert len(anim) == len(anim.frames) == 10
+
+
+def test_forward_frames_reveal_values_in_order() -> None:
+    anim = animate(karpathy())
+    # v2 is e (reading order a, b, e, c, d, f, L): hidden before its frame, shown from it on.
+    assert texts_of(anim.frames[0], "v2")[-2:] == ["data ?", "grad ?"]
+    assert texts_of(anim.frames[1], "v2")[-2:] == ["data -6", "grad ?"]
+    assert texts_of(anim.frames[0], "v0")[-2] == "data 2"  # inputs are known from the start
+
+
+def test_backward_frames_show_running_gradients_equal_to_backward() -> None:
+    L = karpathy()
+    anim = animate(L)
+    last = anim.frames[-1]
+    L.backward()
+    order = {"a": "v0", "b": "v1", "e": "v2", "c": "v3", "d": "v4", "f": "v5", "L": "v6"}
+    grads = {n.label: n.grad for n in L.topological_order()}
+    for label, key in order.items():
+        assert texts_of(last, key)[-1] == f"grad {grads[label]:g}"
+
+
+def test_accumulating_gradient_is_shown_as_a_partial_sum_first() -> None:
+    x = Value(3.0, label="x")
+    h = x * 2
+    h.label = "h"
+    y = h * h + h
+    y.label = "y"
+    anim = animate(y)
+    grad_texts = [texts_of(svg, "v1")[-1] for svg in anim.frames]
+    # dy/dh = 2h + 1 = 13 arrives in two contributions (1 from +, then 12 from *).
+    steps = trace_backward(y)
+    partial = [t for s in steps for p, t in zip(s.parents, s.parent_grads) if p is h]
+    assert partial == [1.0, 7.0, 13.0]
+    assert "grad 13" in grad_texts and grad_texts.index("grad 1") < grad_texts.index("grad 13")
+
+
+def test_animate_does_not_change_the_graph() -> None:
+    L = karpathy()
+    before = [(n.data, n.grad, n.label) for n in L.topological_order()]
+    animate(L, lr=0.1)
+    assert [(n.data, n.grad, n.label) for n in L.topological_order()] == before
+
+
+def test_every_frame_is_valid_svg_and_patch_reproduces_it() -> None:
+    anim = animate(karpathy(), lr=0.1)
+    for frame in anim._frames:
+        patched = ET.fromstring(anim.base_svg)
+        elements = list(patched.iter())[1:]
+        for index, attrs, text in frame.patch:
+            assert isinstance(index, int) and isinstance(attrs, dict)
+            elements[index].attrib.update(attrs)
+            if text is not None:
+                elements[index].text = text  # type: ignore[assignment]
+        assert ET.tostring(patched, encoding="unicode") == frame.svg
+
+
+def test_hostile_labels_are_escaped_in_the_player() -> None:
+    x = Value(1.0, label=HOSTILE)
+    anim = animate(x * 2, title=HOSTILE)
+    page = anim.to_html()
+    assert "<img" not in page and "</script><img" not in page
+    assert page.count("</script>") == 2  # the JSON data block and the player's code
+    data = re.search(r'<script type="application/json" class="agm-data">(.*?)</script>', page, re.S)
+    assert data is not None
+    payload = json.loads(data.group(1))  # the JSON block survived intact
+    assert len(payload["frames"]) == len(anim)
+    stage = re.search(r'<div class="agm-stage" aria-live="polite">(.*?)</div>', page, re.S)
+    assert stage is not None
+    texts = [t.text for t in ET.fromstring(stage.group(1)).iter(f"{SVG}text")]
+    assert HOSTILE in texts
+
+
+def test_saved_player_is_standalone(tmp_path: Path) -> None:
+    anim = animate(karpathy())
+    path = anim.save(tmp_path / "player.html")
+    page = path.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert "default-src 'none'" in page
+    # No URL a browser would fetch: only the SVG namespace names mention http.
+    urls = set(re.findall(r"https?://[^\s\"'<>\\]+", page))
+    assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
+    assert not re.search(r"\b(src|href)\s*=", page)
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+def test_two_players_in_one_page_get_different_ids() -> None:
+    anim = animate(karpathy())
+    first = re.search(r'id="agm-([^"]+)"', anim._repr_html_())
+    second = re.search(r'id="agm-([^"]+)"', anim._repr_html_())
+    assert first and second and first.group(1) != second.group(1)
+
+
+def test_big_graph_is_grouped_to_keep_frames_few() -> None:
+    model = MLP(2, [16, 16, 1], seed=0)
+    losses = [(1 - y * model(x)).relu() for x, y in [([0.5, -1.0], 1.0), ([0.2, 0.3], -1.0)]]  # type: ignore[operator]
+    anim = animate(Value.sum(losses) / 2)
+    assert len(anim) < 2 * 60 + 4
+    assert "summarised" in anim.captions[0]
+
+
+def test_bad_arguments_and_template() -> None:
+    with pytest.raises(ValueError, match="lr must be a number > 0, got -1"):
+        animate(karpathy(), lr=-1)
+    with pytest.raises(ValueError, match="rankdir"):
+        animate(karpathy(), rankdir="diagonal")
+    with pytest.raises(ValueError, match="at least one frame"):
+        Animation("<svg/>", [])
+    assert "__PLAYER_ID__" in player_template()
+
+
+def test_expression_writes_ops_as_written() -> None:
+    assert expression("*", ["a", "b"]) == "a * b"
+    assert expression("-1", ["x"]) == "x - 1"
+    assert expression("2**", ["x"]) == "2 ** x"
+    assert expression("neg", ["x"]) == "-x"
+    assert expression("dot", [f"w{i}" for i in range(6)]) == "dot(w0, w1, w2, w3, … 2 more)"
+
+
+def test_labels_that_look_like_placeholders_stay_text() -> None:
+    sneaky = "__BASE_SVG__ __FRAMES_JSON__ __TITLE__"
+    x = Value(1.0, label=sneaky)
+    y = x * 2
+    y.label = sneaky
+    page = animate(y, title=sneaky).to_html()
+    data = re.search(r'<script type="application/json" class="agm-data">(.*?)</script>', page, re.S)
+    assert data is not None
+    payload = json.loads(data.group(1))
+    assert any(sneaky in caption["caption"] for caption in payload["frames"])
+    assert f'<div class="agm-title">{sneaky}</div>' in page
+    assert page.count("<svg") == 1
