@@ -30,7 +30,7 @@ $(STAMP): pyproject.toml
 setup: system-deps $(STAMP)
 
 demo: setup
-	$(BIN)/python examples/quickstart.py
+	$(BIN)/autograd-mini demo
 
 lint: $(STAMP)
 	$(BIN)/ruff format --check .

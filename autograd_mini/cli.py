@@ -1,0 +1,212 @@
+"""The `autograd-mini` command (also `python -m autograd_mini`).
+
+Subcommands:
+    demo    train a small network on a toy dataset and write its pictures
+    graph   draw the graph of an expression (body in `autograd_mini.viz.command`)
+
+Each subcommand is a pair of functions, `_add_<name>_parser(subparsers)` and
+`_run_<name>(args) -> int`, listed in `_COMMANDS`; add a command by adding a
+pair. Exit status: 0 on success, 2 on bad arguments or input (one line on
+stderr, never a traceback), 130 when interrupted.
+
+Imports `autograd_mini.demo` (and through it the training modules) and, for
+`graph`, `autograd_mini.viz.command`.
+
+>>> main(["demo", "--epochs", "0"])
+2
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from typing import NoReturn
+
+from autograd_mini import __version__
+from autograd_mini.demo import DATASETS, OPTIMIZERS, run_demo
+
+__all__ = ["main"]
+
+PROG = "autograd-mini"
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with a one-line error message (usage stays available via --help)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+# ----------------------------------------------------------------------------
+# argument types: each raises ArgumentTypeError with the reason, in one line
+# ----------------------------------------------------------------------------
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _layer_sizes(text: str) -> list[int]:
+    parts = text.split(",")
+    try:
+        sizes = [int(p) for p in parts]
+    except ValueError:
+        sizes = []
+    if not sizes or any(s < 1 for s in sizes):
+        raise argparse.ArgumentTypeError(
+            f"expected comma-separated positive layer sizes such as 16,16, got {text!r}"
+        )
+    return sizes
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return value
+
+
+# ----------------------------------------------------------------------------
+# demo
+# ----------------------------------------------------------------------------
+
+
+def _add_demo_parser(subparsers: argparse._SubParsersAction[_Parser]) -> None:
+    p = subparsers.add_parser(
+        "demo",
+        help="train a small network on a toy dataset and write its pictures",
+        description=(
+            "Train MLP(2, [hidden..., outputs]) on a toy dataset with a progress bar, print "
+            "the final train/test accuracy, and write the loss graph of one sample, the "
+            "decision boundary, the loss curve and the saved model into --out."
+        ),
+    )
+    p.add_argument("--dataset", choices=list(DATASETS), default="moons", help="default: moons")
+    p.add_argument("--epochs", type=_positive_int, default=200, help="default: 200")
+    p.add_argument(
+        "--hidden", type=_layer_sizes, default=[16, 16], metavar="SIZES", help="default: 16,16"
+    )
+    p.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam", help="default: adam")
+    p.add_argument("--lr", type=_positive_float, default=None, help="starting learning rate")
+    p.add_argument(
+        "--samples", type=_positive_int, default=100, help="training points (as many for testing)"
+    )
+    p.add_argument("--seed", type=int, default=0, help="default: 0")
+    p.add_argument(
+        "--out", default="autograd-mini-demo", metavar="DIR", help="default: ./autograd-mini-demo"
+    )
+    p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+
+
+def _run_demo(args: argparse.Namespace) -> int:
+    if os.path.exists(args.out) and not os.path.isdir(args.out):
+        return _fail(f"demo: --out {args.out!r} exists and is not a directory")
+    if args.samples < 2:
+        return _fail(f"demo: --samples must be at least 2, got {args.samples}")
+    try:
+        os.makedirs(args.out, exist_ok=True)
+    except OSError as e:
+        return _fail(f"demo: cannot create --out {args.out!r}: {e.strerror or e}")
+    run_demo(
+        dataset=args.dataset,
+        epochs=args.epochs,
+        hidden=args.hidden,
+        optimizer=args.optimizer,
+        seed=args.seed,
+        out=args.out,
+        samples=args.samples,
+        lr=args.lr,
+        progress=not args.no_progress,
+    )
+    return 0
+
+
+# ----------------------------------------------------------------------------
+# graph: the body lives in autograd_mini.viz.command; this only wires it in
+# ----------------------------------------------------------------------------
+
+
+def _add_graph_parser(subparsers: argparse._SubParsersAction[_Parser]) -> None:
+    # Imported when the parser is built, not at module import: graphviz and the
+    # player stay unloaded for `demo`.
+    from autograd_mini.viz.command import add_graph_arguments
+
+    p = subparsers.add_parser(
+        "graph",
+        help="draw the graph of an arithmetic expression and its gradients",
+        description=(
+            "Parse EXPR (numbers, names, + - * / **, unary minus, parentheses, exp log tanh "
+            "sigmoid relu abs sqrt; never eval), run backward() and write the graph picture."
+        ),
+    )
+    add_graph_arguments(p)
+
+
+def _run_graph(args: argparse.Namespace) -> int:
+    from autograd_mini.viz.command import run_graph_from_args
+
+    status: int = run_graph_from_args(args)
+    return status
+
+
+# ----------------------------------------------------------------------------
+# entry point
+# ----------------------------------------------------------------------------
+
+_COMMANDS: list[
+    tuple[
+        Callable[[argparse._SubParsersAction[_Parser]], None],
+        str,
+        Callable[[argparse.Namespace], int],
+    ]
+] = [
+    (_add_demo_parser, "demo", _run_demo),
+    (_add_graph_parser, "graph", _run_graph),
+]
+
+
+def build_parser() -> _Parser:
+    """The argument parser with every subcommand."""
+    parser = _Parser(prog=PROG, description="A small scalar autodiff engine: demos and pictures.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for add_parser, _, _ in _COMMANDS:
+        add_parser(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status.
+
+    >>> main(["demo", "--dataset", "spirals"])
+    2
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:  # argparse exits on --help (0) and on errors (2)
+        return e.code if isinstance(e.code, int) else 2
+    runners = {name: run for _, name, run in _COMMANDS}
+    if args.command is None:
+        return _fail(f"choose a command: {', '.join(runners)} (see --help)")
+    try:
+        return runners[args.command](args)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+def _fail(message: str) -> int:
+    print(f"{PROG}: error: {message}", file=sys.stderr)
+    return 2

@@ -1,0 +1,238 @@
+"""Toy 2-D datasets, a train/test split and mini-batches, in pure Python.
+
+Every generator takes a seed and returns `(X, y)` with `X` a list of
+`[x0, x1]` float pairs and `y` a list of int class labels (0/1, or 0..k-1 for
+blobs), shuffled. The same seed gives the same numbers on every machine
+(`random.Random` is specified to be portable). No NumPy needed.
+
+Imports nothing else from the package.
+
+>>> X, y = make_moons(6, noise=0.0, seed=0)
+>>> len(X), sorted(y)
+(6, [0, 0, 0, 1, 1, 1])
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import random
+from collections.abc import Iterator, Sequence
+from typing import TypeVar
+
+__all__ = [
+    "make_moons",
+    "make_circles",
+    "make_xor",
+    "make_blobs",
+    "train_test_split",
+    "batches",
+]
+
+T = TypeVar("T")
+Dataset = tuple[list[list[float]], list[int]]
+
+
+# ----------------------------------------------------------------------------
+# generators
+# ----------------------------------------------------------------------------
+
+
+def make_moons(n: int = 100, noise: float = 0.1, seed: int | None = None) -> Dataset:
+    """Two interleaving half circles (class 0 on top, class 1 below), as in scikit-learn.
+
+    Args:
+        n: number of points; the first moon gets n // 2 + n % 2 before shuffling.
+        noise: standard deviation of Gaussian noise added to each coordinate.
+        seed: makes the points reproducible.
+
+    >>> X, y = make_moons(4, noise=0.0, seed=1)
+    >>> sorted((round(a, 3), round(b, 3), c) for (a, b), c in zip(X, y))
+    [(-1.0, 0.0, 0), (0.0, 0.5, 1), (1.0, 0.0, 0), (2.0, 0.5, 1)]
+    """
+    count = _check_n(n, "make_moons")
+    sigma = _check_noise(noise, "make_moons")
+    rng = random.Random(seed)
+    n_outer = count - count // 2
+    n_inner = count // 2
+    points: list[tuple[float, float, int]] = []
+    for i in range(n_outer):
+        t = math.pi * i / max(n_outer - 1, 1)
+        points.append((math.cos(t), math.sin(t), 0))
+    for i in range(n_inner):
+        t = math.pi * i / max(n_inner - 1, 1)
+        points.append((1.0 - math.cos(t), 0.5 - math.sin(t), 1))
+    return _finish(points, sigma, rng)
+
+
+def make_circles(
+    n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int | None = None
+) -> Dataset:
+    """A unit circle (class 0) around a smaller one of radius `factor` (class 1).
+
+    >>> X, y = make_circles(8, noise=0.0, factor=0.5, seed=0)
+    >>> sorted({round(math.hypot(a, b), 6) for a, b in X})
+    [0.5, 1.0]
+    """
+    count = _check_n(n, "make_circles")
+    sigma = _check_noise(noise, "make_circles")
+    if isinstance(factor, bool) or not isinstance(factor, numbers.Real) or not 0 < factor < 1:
+        raise ValueError(f"make_circles: factor must be a number in (0, 1), got {factor!r}")
+    rng = random.Random(seed)
+    points: list[tuple[float, float, int]] = []
+    for label, radius, size in ((0, 1.0, count - count // 2), (1, float(factor), count // 2)):
+        for i in range(size):
+            t = 2.0 * math.pi * i / size
+            points.append((radius * math.cos(t), radius * math.sin(t), label))
+    return _finish(points, sigma, rng)
+
+
+def make_xor(n: int = 100, noise: float = 0.0, seed: int | None = None) -> Dataset:
+    """Points uniform in the square [-1, 1]**2; class 1 where x0 and x1 differ in sign.
+
+    `noise` jitters the points after labelling, so some cross the axes.
+
+    >>> X, y = make_xor(50, seed=0)
+    >>> all(c == int((a > 0) != (b > 0)) for (a, b), c in zip(X, y))
+    True
+    """
+    count = _check_n(n, "make_xor")
+    sigma = _check_noise(noise, "make_xor")
+    rng = random.Random(seed)
+    points: list[tuple[float, float, int]] = []
+    for _ in range(count):
+        a, b = rng.uniform(-1.0, 1.0), rng.uniform(-1.0, 1.0)
+        points.append((a, b, int((a > 0) != (b > 0))))
+    return _finish(points, sigma, rng)
+
+
+def make_blobs(
+    n: int = 100, centers: int = 3, std: float = 0.5, seed: int | None = None
+) -> Dataset:
+    """`centers` Gaussian clusters (classes 0..centers-1) spaced evenly on a circle of radius 2.
+
+    >>> X, y = make_blobs(9, centers=3, seed=0)
+    >>> sorted(set(y)), y.count(0)
+    ([0, 1, 2], 3)
+    """
+    count = _check_n(n, "make_blobs")
+    if isinstance(centers, bool) or not isinstance(centers, int) or not 2 <= centers <= count:
+        raise ValueError(f"make_blobs: centers must be an int in [2, n={count}], got {centers!r}")
+    sigma = _check_noise(std, "make_blobs", what="std")
+    rng = random.Random(seed)
+    points: list[tuple[float, float, int]] = []
+    for i in range(count):
+        label = i % centers
+        angle = 2.0 * math.pi * label / centers
+        points.append((2.0 * math.cos(angle), 2.0 * math.sin(angle), label))
+    return _finish(points, sigma, rng)
+
+
+# ----------------------------------------------------------------------------
+# splitting and batching
+# ----------------------------------------------------------------------------
+
+
+def train_test_split(
+    X: Sequence[T], y: Sequence[int], test_fraction: float = 0.25, seed: int | None = None
+) -> tuple[list[T], list[T], list[int], list[int]]:
+    """Shuffle, then split off round(n * test_fraction) samples for testing.
+
+    Returns `(X_train, X_test, y_train, y_test)`, scikit-learn's order. Both
+    parts must end up non-empty.
+
+    >>> X_train, X_test, y_train, y_test = train_test_split(
+    ...     [[0.0], [1.0], [2.0], [3.0]], [0, 1, 0, 1], test_fraction=0.25, seed=0)
+    >>> len(X_train), len(X_test)
+    (3, 1)
+    """
+    n = _check_pair(X, y, "train_test_split")
+    if (
+        isinstance(test_fraction, bool)
+        or not isinstance(test_fraction, numbers.Real)
+        or not 0 < test_fraction < 1
+    ):
+        raise ValueError(
+            f"train_test_split: test_fraction must be a number in (0, 1), got {test_fraction!r}"
+        )
+    n_test = round(n * float(test_fraction))
+    if n_test == 0 or n_test == n:
+        raise ValueError(
+            f"train_test_split: test_fraction={test_fraction!r} of {n} samples leaves "
+            f"{'no test' if n_test == 0 else 'no training'} samples"
+        )
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    test, train = order[:n_test], order[n_test:]
+    return [X[i] for i in train], [X[i] for i in test], [y[i] for i in train], [y[i] for i in test]
+
+
+def batches(
+    X: Sequence[T],
+    y: Sequence[int],
+    batch_size: int,
+    shuffle: bool = True,
+    seed: int | None = None,
+) -> Iterator[tuple[list[T], list[int]]]:
+    """Yield `(X_batch, y_batch)` pairs of `batch_size` samples; the last may be smaller.
+
+    >>> [yb for _, yb in batches([[0], [1], [2]], [0, 1, 2], batch_size=2, shuffle=False)]
+    [[0, 1], [2]]
+    """
+    n = _check_pair(X, y, "batches")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batches: batch_size must be a positive int, got {batch_size!r}")
+    order = list(range(n))
+    if shuffle:
+        random.Random(seed).shuffle(order)
+    return _batch_iterator(X, y, order, batch_size)
+
+
+def _batch_iterator(
+    X: Sequence[T], y: Sequence[int], order: list[int], batch_size: int
+) -> Iterator[tuple[list[T], list[int]]]:
+    # A separate generator so batches() validates eagerly, at the call.
+    for start in range(0, len(order), batch_size):
+        chunk = order[start : start + batch_size]
+        yield [X[i] for i in chunk], [y[i] for i in chunk]
+
+
+# ----------------------------------------------------------------------------
+# helpers
+# ----------------------------------------------------------------------------
+
+
+def _finish(points: list[tuple[float, float, int]], sigma: float, rng: random.Random) -> Dataset:
+    """Add noise, shuffle, and split into X and y."""
+    rng.shuffle(points)
+    X = [
+        [a + rng.gauss(0.0, sigma), b + rng.gauss(0.0, sigma)] if sigma else [a, b]
+        for a, b, _ in points
+    ]
+    return X, [label for _, _, label in points]
+
+
+def _check_n(n: object, where: str) -> int:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
+        raise ValueError(f"{where}: n must be an int >= 2, got {n!r}")
+    return n
+
+
+def _check_noise(noise: object, where: str, what: str = "noise") -> float:
+    if isinstance(noise, bool) or not isinstance(noise, numbers.Real):
+        raise ValueError(f"{where}: {what} must be a number >= 0, got {noise!r}")
+    value = float(noise)
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{where}: {what} must be a number >= 0, got {noise!r}")
+    return value
+
+
+def _check_pair(X: Sequence[object], y: Sequence[object], where: str) -> int:
+    for name, seq in (("X", X), ("y", y)):
+        if isinstance(seq, (str, bytes)) or not isinstance(seq, Sequence):
+            raise TypeError(f"{where}: {name} must be a list, got {type(seq).__name__}")
+    if len(X) != len(y):
+        raise ValueError(f"{where}: X and y must have the same length, got {len(X)} and {len(y)}")
+    if not X:
+        raise ValueError(f"{where}: X and y are empty")
+    return len(X)

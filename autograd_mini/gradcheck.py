@@ -1,0 +1,183 @@
+"""Check `backward()` against central finite differences.
+
+`numerical_grad(f, inputs)` nudges each input's `data` by +-eps, evaluates
+`f(*inputs)` (under `no_grad`) and returns (f(x+eps) - f(x-eps)) / (2 eps) per
+input. `gradcheck(f, inputs)` runs `f(*inputs).backward()` too and compares:
+it returns a `GradcheckReport`, truthy when every input agrees within
+`atol + rtol * |numeric|`, whose text names the worst input with its analytic
+and numeric gradients. Inputs' data and grads are restored afterwards.
+
+Imports only `autograd_mini.engine`.
+
+>>> from autograd_mini import Value
+>>> x, y = Value(1.5), Value(-2.0)
+>>> report = gradcheck(lambda a, b: a * b + a.tanh(), [x, y])
+>>> bool(report)
+True
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from autograd_mini.engine import Value, no_grad
+
+__all__ = ["GradcheckReport", "gradcheck", "numerical_grad"]
+
+Function = Callable[..., Value]
+
+
+def numerical_grad(f: Function, inputs: Sequence[Value], eps: float = 1e-6) -> list[float]:
+    """Central-difference estimate of d f(*inputs) / d input, for each input.
+
+    Each input's `data` is restored exactly after its two evaluations.
+
+    >>> from autograd_mini import Value
+    >>> x = Value(3.0)
+    >>> [round(g, 6) for g in numerical_grad(lambda v: v * v, [x])]
+    [6.0]
+    """
+    values = _check_inputs(inputs, "numerical_grad")
+    step = _check_positive(eps, "numerical_grad", "eps")
+    grads = []
+    with no_grad():
+        for v in values:
+            original = v.data
+            try:
+                v.data = original + step
+                plus = _evaluate(f, values, "numerical_grad")
+                v.data = original - step
+                minus = _evaluate(f, values, "numerical_grad")
+            finally:
+                v.data = original
+            grads.append((plus - minus) / (2.0 * step))
+    return grads
+
+
+@dataclass(frozen=True)
+class GradcheckReport:
+    """The outcome of `gradcheck`; truthy when every gradient matched.
+
+    Attributes:
+        ok: True when every input is within tolerance.
+        analytic: gradients from `backward()`, one per input.
+        numeric: central-difference gradients, one per input.
+        names: a label per input (its label, or "input i").
+        worst: index of the input with the largest |analytic - numeric| / tolerance.
+        atol, rtol: the tolerances used.
+    """
+
+    ok: bool
+    analytic: tuple[float, ...]
+    numeric: tuple[float, ...]
+    names: tuple[str, ...]
+    worst: int
+    atol: float
+    rtol: float
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+    def __str__(self) -> str:
+        i = self.worst
+        a, n = self.analytic[i], self.numeric[i]
+        tolerance = self.atol + self.rtol * abs(n)
+        verdict = "passed" if self.ok else "FAILED"
+        return (
+            f"gradcheck {verdict} for {len(self.analytic)} inputs; worst: {self.names[i]}: "
+            f"analytic {a:.10g}, numeric {n:.10g}, |difference| {abs(a - n):.3g} "
+            f"({'<=' if abs(a - n) <= tolerance else '>'} tolerance {tolerance:.3g})"
+        )
+
+
+def gradcheck(
+    f: Function,
+    inputs: Sequence[Value],
+    *,
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+) -> GradcheckReport:
+    """Compare `f(*inputs).backward()` with `numerical_grad` for every input.
+
+    The inputs' grads are zeroed for the check and restored afterwards.
+
+    >>> from autograd_mini import Value
+    >>> x = Value(2.0, label="x")
+    >>> print(gradcheck(lambda v: v ** 3, [x]))  # doctest: +ELLIPSIS
+    gradcheck passed for 1 inputs; worst: 'x': analytic 12, numeric 12..., |difference| ...
+    """
+    values = _check_inputs(inputs, "gradcheck")
+    _check_positive(eps, "gradcheck", "eps")
+    absolute = _check_positive(atol, "gradcheck", "atol", allow_zero=True)
+    relative = _check_positive(rtol, "gradcheck", "rtol", allow_zero=True)
+    saved = [v.grad for v in values]
+    try:
+        for v in values:
+            v.grad = 0.0
+        out = f(*values)
+        if not isinstance(out, Value):
+            raise TypeError(f"gradcheck: f must return a Value, got {type(out).__name__}")
+        out.backward()
+        # A Value passed twice collects its gradient once; read after backward.
+        analytic = tuple(v.grad for v in values)
+    finally:
+        for v, g in zip(values, saved, strict=True):
+            v.grad = g
+    numeric = tuple(numerical_grad(f, values, eps=eps))
+    ratios = [_excess(a, n, absolute, relative) for a, n in zip(analytic, numeric, strict=True)]
+    worst = max(range(len(ratios)), key=ratios.__getitem__)
+    names = tuple(repr(v.label) if v.label else f"input {i}" for i, v in enumerate(values))
+    return GradcheckReport(
+        ok=all(r <= 1.0 for r in ratios),
+        analytic=analytic,
+        numeric=numeric,
+        names=names,
+        worst=worst,
+        atol=absolute,
+        rtol=relative,
+    )
+
+
+# ----------------------------------------------------------------------------
+# helpers
+# ----------------------------------------------------------------------------
+
+
+def _check_inputs(inputs: object, where: str) -> list[Value]:
+    if isinstance(inputs, Value) or not isinstance(inputs, Sequence):
+        raise TypeError(f"{where}: inputs must be a list of Values, got {type(inputs).__name__}")
+    if not inputs:
+        raise ValueError(f"{where}: inputs is empty")
+    for i, v in enumerate(inputs):
+        if not isinstance(v, Value):
+            raise TypeError(f"{where}: inputs[{i}] must be a Value, got {type(v).__name__}")
+    return list(inputs)
+
+
+def _check_positive(value: object, where: str, what: str, allow_zero: bool = False) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{where}: {what} must be a number, got {type(value).__name__}")
+    number = float(value)
+    if not math.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
+        raise ValueError(f"{where}: {what} must be {'>=' if allow_zero else '>'} 0, got {value!r}")
+    return number
+
+
+def _excess(analytic: float, numeric: float, atol: float, rtol: float) -> float:
+    """|analytic - numeric| as a multiple of the tolerance: <= 1 passes."""
+    tolerance = atol + rtol * abs(numeric)
+    difference = abs(analytic - numeric)
+    if tolerance == 0.0:
+        return 0.0 if difference == 0.0 else math.inf
+    return difference / tolerance
+
+
+def _evaluate(f: Function, values: list[Value], where: str) -> float:
+    out = f(*values)
+    if not isinstance(out, Value):
+        raise TypeError(f"{where}: f must return a Value, got {type(out).__name__}")
+    return out.data

@@ -1,0 +1,143 @@
+"""matplotlib pictures of training: the loss curve and a decision boundary.
+
+Both return a `matplotlib.figure.Figure` built without pyplot (no GUI backend,
+no global state), so they work in scripts, tests and notebooks alike (a Figure
+displays inline in Jupyter). matplotlib comes with the `notebooks` extra; when
+it is missing both raise ImportError with the install command.
+
+Imports `engine`, `nn` and `train` (for History).
+
+>>> from autograd_mini.train import History
+>>> fig = loss_curve_figure(History(loss=[1.0, 0.5], accuracy=[0.5, 1.0], lr=[0.1, 0.1]))
+>>> type(fig).__name__
+'Figure'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from autograd_mini.engine import Value, no_grad
+from autograd_mini.nn import Module
+from autograd_mini.train import History
+
+__all__ = ["INSTALL_HINT", "decision_boundary_figure", "loss_curve_figure", "save_svg"]
+
+INSTALL_HINT = "pip install 'autograd-mini[notebooks]'"
+"""What to run when matplotlib is missing."""
+
+
+def loss_curve_figure(history: History) -> Any:
+    """Loss (log scale, left) and accuracy (right) per epoch; dashed lines for validation."""
+    fig = _figure()
+    ax = fig.add_subplot()
+    epochs = range(1, history.epochs + 1)
+    ax.plot(epochs, history.loss, color="tab:blue", label="train loss")
+    if history.val_loss:
+        ax.plot(epochs, history.val_loss, color="tab:blue", linestyle="--", label="test loss")
+    ax.set_xlabel("epoch")
+    ax.set_ylabel("loss")
+    ax.set_yscale("log")
+    acc_ax = ax.twinx()
+    acc_ax.plot(epochs, history.accuracy, color="tab:orange", label="train accuracy")
+    if history.val_accuracy:
+        acc_ax.plot(
+            epochs, history.val_accuracy, color="tab:orange", linestyle="--", label="test accuracy"
+        )
+    acc_ax.set_ylabel("accuracy")
+    acc_ax.set_ylim(0.0, 1.02)
+    handles = ax.get_legend_handles_labels()[0] + acc_ax.get_legend_handles_labels()[0]
+    ax.legend(handles=handles, loc="center right")
+    ax.set_title("Training loss and accuracy")
+    return fig
+
+
+def decision_boundary_figure(
+    model: Module,
+    X: Sequence[Sequence[float]],
+    y: Sequence[int],
+    X_test: Sequence[Sequence[float]] = (),
+    y_test: Sequence[int] = (),
+    resolution: int = 60,
+) -> Any:
+    """The predicted class over the plane of a 2-input model, with the points on top.
+
+    One output: its sign is the class and the boundary is its zero contour.
+    Several outputs: the argmax is the class. Test points are drawn as triangles.
+
+    >>> from autograd_mini.nn import MLP
+    >>> fig = decision_boundary_figure(MLP(2, [4, 1], seed=0), [[0.0, 0.0], [1.0, 1.0]], [0, 1],
+    ...                                resolution=5)
+    >>> len(fig.axes)
+    1
+    """
+    if isinstance(resolution, bool) or not isinstance(resolution, int) or resolution < 2:
+        raise ValueError(
+            f"decision_boundary_figure: resolution must be an int >= 2, got {resolution!r}"
+        )
+    fig = _figure()
+    points = [*X, *X_test]
+    if not points:
+        raise ValueError("decision_boundary_figure: X is empty")
+    x_lo, x_hi = min(p[0] for p in points) - 0.5, max(p[0] for p in points) + 0.5
+    y_lo, y_hi = min(p[1] for p in points) - 0.5, max(p[1] for p in points) + 0.5
+    grid_x = [x_lo + (x_hi - x_lo) * i / (resolution - 1) for i in range(resolution)]
+    grid_y = [y_lo + (y_hi - y_lo) * j / (resolution - 1) for j in range(resolution)]
+    classes = max(2, max([*y, *y_test]) + 1)
+    with no_grad():
+        surface = [[_surface(model, [gx, gy]) for gx in grid_x] for gy in grid_y]
+    ax = fig.add_subplot()
+    # One colour per class on both layers: coolwarm for two classes, tab10 for more.
+    cmap, vmin, vmax = ("coolwarm", 0.0, 1.0) if classes == 2 else ("tab10", -0.5, 9.5)
+    if classes == 2:
+        # The raw score is smooth, so its contour at 0 is a smooth boundary line
+        # (a grid of predicted classes would draw a staircase).
+        top = max(abs(v) for row in surface for v in row) + 1.0
+        ax.contourf(grid_x, grid_y, surface, levels=[-top, 0.0, top], cmap=cmap, alpha=0.35)
+        ax.contour(grid_x, grid_y, surface, levels=[0.0], colors="black", linewidths=1.0)
+    else:
+        levels = [k - 0.5 for k in range(classes + 1)]
+        ax.contourf(
+            grid_x, grid_y, surface, levels=levels, cmap=cmap, vmin=vmin, vmax=vmax, alpha=0.35
+        )
+    for xs, labels, marker, name in ((X, y, "o", "train"), (X_test, y_test, "^", "test")):
+        if not xs:
+            continue
+        style = {"marker": marker, "s": 22, "edgecolors": "black", "linewidths": 0.5}
+        ax.scatter(
+            [p[0] for p in xs],
+            [p[1] for p in xs],
+            c=list(labels),
+            cmap=cmap,
+            vmin=vmin,
+            vmax=vmax,
+            **style,
+        )
+        # A neutral proxy for the legend: the marker shape says train or test.
+        ax.scatter([], [], c="lightgray", label=name, **style)
+    ax.legend(loc="upper right")
+    ax.set_title("Decision boundary (background: predicted class)")
+    return fig
+
+
+def save_svg(fig: Any, path: str) -> None:
+    """Write `fig` as SVG without a date in its metadata (same run, same file)."""
+    fig.savefig(path, format="svg", metadata={"Date": None})
+
+
+def _figure() -> Any:
+    try:
+        from matplotlib.figure import Figure
+    except ImportError:
+        raise ImportError(f"matplotlib is not installed: {INSTALL_HINT}") from None
+    return Figure(figsize=(5.5, 4.5), layout="constrained")
+
+
+def _surface(model: Module, x: list[float]) -> float:
+    """The score for one output (its sign is the class), else the argmax class."""
+    out = model(x)
+    if isinstance(out, Value):
+        return out.data
+    scores = [o.data for o in out]
+    return float(scores.index(max(scores)))

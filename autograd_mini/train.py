@@ -1,0 +1,318 @@
+"""The training loop: `fit(model, X, y, ...) -> History`, and `evaluate`.
+
+`fit` runs epochs of mini-batches (forward, loss, zero_grad, backward, step),
+records the epoch's mean loss and accuracy, optionally evaluates validation
+data, shows a tqdm progress bar (`tqdm.auto`: a text bar in a terminal, a
+widget in Jupyter), and stops early once the epoch loss reaches `target_loss`.
+
+Labels are the datasets' class indices (0/1, or 0..k-1); `fit` maps them to
+what the loss wants (-1/+1 for hinge). Accuracy counts a prediction as right
+when its sign matches the label (one output), its argmax is the class
+(several outputs), or, for mse, it lies within 0.5 of the target.
+
+Imports `engine`, `nn`, `losses`, `optim` and `data` from the package.
+
+>>> from autograd_mini.nn import MLP
+>>> from autograd_mini.data import make_xor
+>>> X, y = make_xor(40, seed=0)
+>>> history = fit(MLP(2, [8, 1], seed=0), X, y, epochs=3, progress=False)
+>>> len(history.loss), len(history.accuracy)
+(3, 3)
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Union
+
+from tqdm.auto import tqdm
+
+from autograd_mini import losses
+from autograd_mini.data import batches
+from autograd_mini.engine import Value, no_grad
+from autograd_mini.nn import Module
+from autograd_mini.optim import Adam
+
+__all__ = ["LOSSES", "History", "evaluate", "fit"]
+
+Output = Union[Value, list[Value]]
+LossFunction = Callable[[list[Any], list[Any]], Value]
+
+LOSSES: dict[str, LossFunction] = {
+    "hinge": losses.hinge,
+    "mse": losses.mse,
+    "binary_cross_entropy": losses.binary_cross_entropy,
+    "cross_entropy": losses.cross_entropy,
+}
+"""The loss names `fit` and `evaluate` accept."""
+
+
+@dataclass
+class History:
+    """What `fit` measured, one entry per finished epoch.
+
+    Attributes:
+        loss: mean training objective (data loss + l2 term) over the epoch's batches.
+        accuracy: fraction of training samples predicted right during the epoch.
+        val_loss, val_accuracy: the same on `validation_data` after each epoch
+            (empty without it).
+        lr: the learning rate used in each epoch.
+        stopped_early: True if `target_loss` was reached before the last epoch.
+        seconds: wall time of the whole fit.
+    """
+
+    loss: list[float] = field(default_factory=list)
+    accuracy: list[float] = field(default_factory=list)
+    val_loss: list[float] = field(default_factory=list)
+    val_accuracy: list[float] = field(default_factory=list)
+    lr: list[float] = field(default_factory=list)
+    stopped_early: bool = False
+    seconds: float = 0.0
+
+    @property
+    def epochs(self) -> int:
+        """Number of epochs run."""
+        return len(self.loss)
+
+    def rows(self) -> list[dict[str, float]]:
+        """One dict per epoch (epoch, loss, accuracy, lr and val_* if present), for CSV/JSON.
+
+        >>> History(loss=[0.5], accuracy=[1.0], lr=[0.1]).rows()
+        [{'epoch': 1, 'loss': 0.5, 'accuracy': 1.0, 'lr': 0.1}]
+        """
+        out = []
+        for i in range(self.epochs):
+            row: dict[str, float] = {
+                "epoch": i + 1,
+                "loss": self.loss[i],
+                "accuracy": self.accuracy[i],
+                "lr": self.lr[i],
+            }
+            if self.val_loss:
+                row["val_loss"] = self.val_loss[i]
+                row["val_accuracy"] = self.val_accuracy[i]
+            out.append(row)
+        return out
+
+
+def fit(
+    model: Module,
+    X: Sequence[Sequence[float]],
+    y: Sequence[int | float],
+    loss: str | LossFunction = "hinge",
+    optimizer: Any = None,
+    epochs: int = 100,
+    batch_size: int | None = None,
+    progress: bool = True,
+    target_loss: float | None = None,
+    *,
+    l2: float = 0.0,
+    validation_data: tuple[Sequence[Sequence[float]], Sequence[int | float]] | None = None,
+    lr_schedule: Callable[[int], float] | None = None,
+    seed: int | None = None,
+) -> History:
+    """Train `model` on `(X, y)` and return the per-epoch History.
+
+    Args:
+        model: a Module (or any callable mapping one sample to a Value or list of Values).
+        X, y: samples and their labels (class indices; or numbers for mse).
+        loss: "hinge", "mse", "binary_cross_entropy", "cross_entropy", or a
+            callable(outputs, targets) -> Value over a batch.
+        optimizer: anything with `step()` and `zero_grad()`; default
+            `Adam(model, lr=0.01)`.
+        epochs: maximum number of passes over the data.
+        batch_size: samples per step; None means the whole set (full batch).
+        progress: show a tqdm bar; False is silent.
+        target_loss: stop after the first epoch whose loss is <= this.
+        l2: coefficient of `losses.l2(parameters)` added to the loss.
+        validation_data: `(X_val, y_val)` evaluated after every epoch.
+        lr_schedule: epoch -> learning rate, applied before each epoch.
+        seed: seeds the mini-batch shuffling.
+
+    >>> from autograd_mini.nn import MLP
+    >>> X, y = [[0.0, 1.0], [1.0, 0.0]], [0, 1]
+    >>> h = fit(MLP(2, [4, 1], seed=1), X, y, epochs=100, target_loss=0.1, progress=False)
+    >>> h.accuracy[-1], h.stopped_early, h.epochs < 100, h.loss[-1] <= 0.1
+    (1.0, True, True, True)
+    """
+    loss_name, loss_fn = _resolve_loss(loss, "fit")
+    n = _check_data(X, y, "fit")
+    targets = _targets_for(loss_name, y, "fit")
+    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
+        raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
+    if batch_size is not None and (
+        isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
+    ):
+        raise ValueError(f"fit: batch_size must be a positive int or None, got {batch_size!r}")
+    stop_at = None if target_loss is None else _finite_number(target_loss, "target_loss")
+    l2_coefficient = _finite_number(l2, "l2")
+    if l2_coefficient < 0:
+        raise ValueError(f"fit: l2 must be >= 0, got {l2!r}")
+    if not callable(model):
+        raise TypeError(f"fit: model must be callable, got {type(model).__name__}")
+    if optimizer is None:
+        optimizer = Adam(model, lr=0.01)
+    elif not (hasattr(optimizer, "step") and hasattr(optimizer, "zero_grad")):
+        raise TypeError(
+            f"fit: optimizer must have step() and zero_grad(), got {type(optimizer).__name__}"
+        )
+    if lr_schedule is not None and not callable(lr_schedule):
+        raise TypeError(f"fit: lr_schedule must be callable, got {type(lr_schedule).__name__}")
+    if validation_data is not None:
+        if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
+            raise ValueError("fit: validation_data must be a pair (X_val, y_val)")
+        _check_data(validation_data[0], validation_data[1], "fit: validation_data")
+        _targets_for(loss_name, validation_data[1], "fit: validation_data")
+
+    params = model.parameters() if isinstance(model, Module) else []
+    if l2_coefficient and not params:
+        raise ValueError("fit: l2 needs a Module model (the penalty is on its parameters)")
+    shuffle_rng = random.Random(seed)
+    history = History()
+    started = time.perf_counter()
+    bar = tqdm(total=epochs, desc="training", unit="epoch", disable=not progress)
+    try:
+        for epoch in range(epochs):
+            if lr_schedule is not None:
+                optimizer.lr = lr_schedule(epoch)
+            total, correct = 0.0, 0
+            size = n if batch_size is None else batch_size
+            for X_batch, t_batch in batches(
+                X, targets, size, shuffle=batch_size is not None, seed=shuffle_rng.getrandbits(64)
+            ):
+                outputs = [model(x) for x in X_batch]
+                objective = _batch_loss(loss_name, loss_fn, outputs, t_batch)
+                if l2_coefficient:
+                    objective = objective + l2_coefficient * losses.l2(params)
+                optimizer.zero_grad()
+                objective.backward()
+                optimizer.step()
+                total += objective.data * len(X_batch)
+                correct += _count_correct(loss_name, outputs, t_batch)
+            history.loss.append(total / n)
+            history.accuracy.append(correct / n)
+            history.lr.append(float(getattr(optimizer, "lr", math.nan)))
+            postfix = {"loss": f"{total / n:.4f}", "acc": f"{correct / n:.1%}"}
+            if validation_data is not None:
+                val_loss, val_acc = evaluate(model, *validation_data, loss=loss)
+                history.val_loss.append(val_loss)
+                history.val_accuracy.append(val_acc)
+                postfix["val_acc"] = f"{val_acc:.1%}"
+            bar.set_postfix(postfix, refresh=False)
+            bar.update(1)
+            if stop_at is not None and total / n <= stop_at:
+                history.stopped_early = epoch < epochs - 1
+                break
+    finally:
+        bar.close()
+    history.seconds = time.perf_counter() - started
+    return history
+
+
+def evaluate(
+    model: Module,
+    X: Sequence[Sequence[float]],
+    y: Sequence[int | float],
+    loss: str | LossFunction = "hinge",
+) -> tuple[float, float]:
+    """Mean loss and accuracy of `model` on `(X, y)`, without building a graph.
+
+    >>> from autograd_mini.nn import Neuron
+    >>> n = Neuron(1, activation="linear", seed=0)
+    >>> n.w[0].data, n.b.data = 1.0, 0.0
+    >>> evaluate(n, [[2.0], [-3.0]], [1, 0])
+    (0.0, 1.0)
+    """
+    loss_name, loss_fn = _resolve_loss(loss, "evaluate")
+    _check_data(X, y, "evaluate")
+    targets = _targets_for(loss_name, y, "evaluate")
+    with no_grad():
+        outputs = [model(x) for x in X]
+        value = _batch_loss(loss_name, loss_fn, outputs, targets).data
+    return value, _count_correct(loss_name, outputs, targets) / len(targets)
+
+
+# ----------------------------------------------------------------------------
+# helpers
+# ----------------------------------------------------------------------------
+
+
+def _resolve_loss(loss: object, where: str) -> tuple[str, LossFunction]:
+    if isinstance(loss, str):
+        if loss not in LOSSES:
+            raise ValueError(
+                f"{where}: unknown loss {loss!r} (must be one of {list(LOSSES)} or a callable)"
+            )
+        return loss, LOSSES[loss]
+    if callable(loss):
+        return "callable", loss
+    raise TypeError(f"{where}: loss must be a name or a callable, got {type(loss).__name__}")
+
+
+def _check_data(X: Sequence[object], y: Sequence[object], where: str) -> int:
+    for name, seq in (("X", X), ("y", y)):
+        if isinstance(seq, (str, bytes)) or not isinstance(seq, Sequence):
+            raise TypeError(f"{where}: {name} must be a list, got {type(seq).__name__}")
+    if len(X) != len(y):
+        raise ValueError(f"{where}: X and y must have the same length, got {len(X)} and {len(y)}")
+    if not X:
+        raise ValueError(f"{where}: X and y are empty")
+    return len(X)
+
+
+def _targets_for(loss_name: str, y: Sequence[int | float], where: str) -> list[Any]:
+    """The labels in the form the loss wants (hinge: -1/+1, binary_cross_entropy: 0/1)."""
+    for i, label in enumerate(y):
+        if isinstance(label, bool) or not isinstance(label, numbers.Real):
+            raise TypeError(f"{where}: y[{i}] must be a number, got {type(label).__name__}")
+    if loss_name not in ("hinge", "binary_cross_entropy"):
+        return list(y)
+    kinds = set(y)
+    if kinds <= {0, 1}:
+        return [2 * int(t) - 1 for t in y] if loss_name == "hinge" else [int(t) for t in y]
+    if kinds <= {-1, 1}:
+        return [int(t) for t in y] if loss_name == "hinge" else [(int(t) + 1) // 2 for t in y]
+    raise ValueError(
+        f"{where}: loss {loss_name!r} needs binary labels 0/1 or -1/+1, got {sorted(kinds)[:5]}"
+    )
+
+
+def _batch_loss(
+    loss_name: str, loss_fn: LossFunction, outputs: list[Output], targets: list[Any]
+) -> Value:
+    if loss_name in ("hinge", "mse", "binary_cross_entropy"):
+        for out in outputs:
+            if not isinstance(out, Value):
+                raise ValueError(
+                    f"fit: loss {loss_name!r} needs a model with one output, "
+                    f"got {len(out)} outputs per sample"
+                )
+    result = loss_fn(outputs, targets)
+    if not isinstance(result, Value):
+        raise TypeError(f"fit: the loss must return a Value, got {type(result).__name__}")
+    return result
+
+
+def _count_correct(loss_name: str, outputs: list[Output], targets: list[Any]) -> int:
+    correct = 0
+    for out, t in zip(outputs, targets, strict=True):
+        if isinstance(out, Value):
+            if loss_name == "mse":
+                correct += abs(out.data - t) < 0.5
+            else:
+                correct += (out.data > 0) == (t > 0)
+        else:
+            scores = [o.data if isinstance(o, Value) else float(o) for o in out]
+            correct += scores.index(max(scores)) == t
+    return correct
+
+
+def _finite_number(value: object, what: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
+        raise ValueError(f"fit: {what} must be a finite number, got {value!r}")
+    return float(value)

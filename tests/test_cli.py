@@ -1,0 +1,350 @@
+"""The `autograd-mini` command: the default demo end to end (100% train accuracy,
+every file written and readable), the other options, missing optional
+dependencies, and bad arguments (exit 2, one line)."""
+
+import csv
+import io as io_module
+import json
+import os
+import pathlib
+import re
+import subprocess
+import sys
+import types
+import xml.etree.ElementTree as ET
+
+import graphviz
+import pytest
+
+from autograd_mini import cli, data, io
+from autograd_mini.demo import DATASETS, run_demo
+from autograd_mini.train import evaluate
+
+SVG = "{http://www.w3.org/2000/svg}svg"
+
+
+@pytest.fixture(scope="module")
+def default_demo(tmp_path_factory):
+    """`python -m autograd_mini demo` with no options but --out, run once."""
+    out = tmp_path_factory.mktemp("demo") / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "autograd_mini", "demo", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    return proc, out
+
+
+def test_default_demo_reaches_100_percent_train_accuracy(default_demo):
+    proc, _ = default_demo
+    assert proc.returncode == 0, proc.stderr
+    assert (
+        "MLP(2, [16, 16, 1]) relu on moons (100 train / 100 test points), adam, 200 epochs"
+        in proc.stdout
+    )
+    match = re.search(r"train accuracy ([\d.]+)%, test accuracy ([\d.]+)%", proc.stdout)
+    assert match, proc.stdout
+    assert float(match.group(1)) == 100.0
+    assert float(match.group(2)) >= 90.0
+
+
+def test_default_demo_shows_a_progress_bar(default_demo):
+    proc, _ = default_demo
+    assert "training" in proc.stderr and "200/200" in proc.stderr and "epoch" in proc.stderr
+
+
+def test_default_demo_prints_the_paths_it_wrote_and_they_exist(default_demo):
+    proc, out = default_demo
+    printed = re.findall(r"^  .+? +(/\S+)$", proc.stdout, flags=re.MULTILINE)
+    expected = {
+        "model.json",
+        "loss_curve.csv",
+        "loss_curve.json",
+        "loss_curve.svg",
+        "decision_boundary.svg",
+    }
+    assert expected <= {os.path.basename(p) for p in printed}
+    for p in printed:
+        assert os.path.isfile(p) and os.path.dirname(p) == str(out)
+
+
+def test_default_demo_saved_model_really_classifies_the_training_set(default_demo):
+    _, out = default_demo
+    model = io.load(out / "model.json")
+    X, y = DATASETS["moons"].make(200, 0)
+    X_train, X_test, y_train, y_test = data.train_test_split(X, y, test_fraction=0.5, seed=0)
+    assert evaluate(model, X_train, y_train)[1] == 1.0
+    assert evaluate(model, X_test, y_test)[1] >= 0.9
+
+
+def test_default_demo_loss_numbers_csv_and_json_agree(default_demo):
+    _, out = default_demo
+    with open(out / "loss_curve.csv", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) == 200
+    assert list(rows[0]) == ["epoch", "loss", "accuracy", "lr", "val_loss", "val_accuracy"]
+    numbers = json.loads((out / "loss_curve.json").read_text())
+    assert [r["loss"] for r in numbers["epochs"]] == [float(r["loss"]) for r in rows]
+    assert float(rows[-1]["accuracy"]) == 1.0
+    assert float(rows[-1]["loss"]) < float(rows[0]["loss"])
+
+
+@pytest.mark.parametrize("name", ["loss_curve.svg", "decision_boundary.svg"])
+def test_default_demo_pictures_are_svg(default_demo, name):
+    _, out = default_demo
+    root = ET.parse(out / name).getroot()
+    assert root.tag == SVG
+    assert len(list(root.iter())) > 50  # a real drawing, not an empty canvas
+
+
+@pytest.mark.exe
+def test_default_demo_writes_the_loss_graph_svg(default_demo):
+    proc, out = default_demo
+    path = out / "loss_graph.svg"
+    assert str(path) in proc.stdout
+    root = ET.parse(path).getroot()
+    assert root.tag == SVG
+    assert "hinge" in path.read_text()
+
+
+def test_graph_svg_missing_viz_is_a_note_not_a_failure(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "autograd_mini.viz", None)  # import now raises ImportError
+    stream = io_module.StringIO()
+    result = run_demo(epochs=2, samples=10, progress=False, out=str(tmp_path), stream=stream)
+    note = (
+        "loss graph (1 sample, initial weights): "
+        "skipped (autograd_mini.viz is not part of this installation)"
+    )
+    assert result.notes == [note]
+    assert f"note: {note}" in stream.getvalue()
+    assert not (tmp_path / "loss_graph.svg").exists()
+    assert (tmp_path / "model.json").exists()
+
+
+def test_missing_matplotlib_gives_notes_and_still_writes_the_numbers(tmp_path, monkeypatch, capsys):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    status = cli.main(
+        ["demo", "--epochs", "3", "--samples", "10", "--no-progress", "--out", str(tmp_path)]
+    )
+    out = capsys.readouterr().out
+    assert status == 0
+    assert (
+        "note: loss curve: skipped "
+        "(matplotlib not installed: pip install 'autograd-mini[notebooks]')" in out
+    )
+    assert "note: decision boundary: skipped (matplotlib not installed" in out
+    assert not (tmp_path / "decision_boundary.svg").exists()
+    assert (tmp_path / "loss_curve.csv").read_text().count("\n") == 4
+
+
+def test_blobs_with_sgd_and_custom_hidden_layers(tmp_path, capsys):
+    status = cli.main(
+        [
+            "demo",
+            "--dataset",
+            "blobs",
+            "--optimizer",
+            "sgd",
+            "--hidden",
+            "6",
+            "--epochs",
+            "30",
+            "--samples",
+            "30",
+            "--seed",
+            "3",
+            "--lr",
+            "0.1",
+            "--no-progress",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    out = capsys.readouterr().out
+    assert status == 0
+    assert "MLP(2, [6, 3]) relu on blobs (30 train / 30 test points), sgd, 30 epochs" in out
+    model = io.load(tmp_path / "model.json")
+    assert model.nouts == [6, 3]
+    assert ET.parse(tmp_path / "decision_boundary.svg").getroot().tag == SVG
+
+
+@pytest.mark.parametrize("dataset", ["circles", "xor"])
+def test_other_binary_datasets_run(tmp_path, capsys, dataset):
+    status = cli.main(
+        [
+            "demo",
+            "--dataset",
+            dataset,
+            "--epochs",
+            "5",
+            "--samples",
+            "20",
+            "--no-progress",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert status == 0
+    assert f"relu on {dataset}" in capsys.readouterr().out
+
+
+# ----------------------------------------------------------------------------
+# bad arguments: exit 2 with exactly one line on stderr
+# ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        ([], "choose a command: demo, graph"),
+        (["train"], "invalid choice: 'train'"),
+        (["demo", "--epochs", "0"], "argument --epochs: expected a positive integer, got '0'"),
+        (["demo", "--epochs", "ten"], "argument --epochs: expected a positive integer, got 'ten'"),
+        (
+            ["demo", "--hidden", "16,x"],
+            "argument --hidden: expected comma-separated positive layer sizes",
+        ),
+        (["demo", "--hidden", "16,0"], "argument --hidden"),
+        (["demo", "--hidden", ""], "argument --hidden"),
+        (["demo", "--dataset", "spirals"], "argument --dataset: invalid choice: 'spirals'"),
+        (["demo", "--optimizer", "rmsprop"], "argument --optimizer: invalid choice: 'rmsprop'"),
+        (["demo", "--lr", "-0.1"], "argument --lr: expected a number > 0, got '-0.1'"),
+        (["demo", "--lr", "nan"], "argument --lr: expected a number > 0, got 'nan'"),
+        (["demo", "--seed", "x"], "argument --seed: invalid int value: 'x'"),
+        (["demo", "--samples", "1"], "demo: --samples must be at least 2, got 1"),
+        (["demo", "--bogus"], "unrecognized arguments: --bogus"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line(argv, message, capsys):
+    assert cli.main(argv) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("autograd-mini")
+    assert message in err
+
+
+def test_out_that_is_a_file_is_refused(tmp_path, capsys):
+    target = tmp_path / "file.txt"
+    target.write_text("x")
+    assert cli.main(["demo", "--out", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert (
+        err == f"autograd-mini: error: demo: --out {str(target)!r} exists and is not a directory\n"
+    )
+
+
+def test_help_exits_0(capsys):
+    assert cli.main(["demo", "--help"]) == 0
+    assert "--dataset {moons,circles,xor,blobs}" in capsys.readouterr().out
+
+
+def test_console_script_and_python_m_both_work():
+    script = pathlib.Path(sys.executable).with_name("autograd-mini")
+    proc = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and proc.stdout.startswith("autograd-mini ")
+    proc = subprocess.run(
+        [sys.executable, "-m", "autograd_mini", "demo", "--epochs", "-3"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert proc.stderr.count("\n") == 1 and "--epochs" in proc.stderr
+
+
+def test_make_demo_runs_the_command():
+    makefile = pathlib.Path(__file__).resolve().parents[1] / "Makefile"
+    recipe = re.search(r"^demo:.*\n((?:\t.*\n)+)", makefile.read_text(), flags=re.MULTILINE)
+    assert recipe and recipe.group(1).strip() == "$(BIN)/autograd-mini demo"
+
+
+@pytest.mark.exe
+def test_graph_command_is_wired_in(tmp_path, capsys):
+    target = tmp_path / "g.svg"
+    assert cli.main(["graph", "a*b + a", "--set", "a=2", "--set", "b=-3", "-o", str(target)]) == 0
+    assert ET.parse(target).getroot().tag == SVG
+    capsys.readouterr()
+    assert cli.main(["graph", "__import__('os')", "-o", str(target)]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_help_lists_both_commands(capsys):
+    assert cli.main(["--help"]) == 0
+    usage = capsys.readouterr().out
+    assert "demo" in usage and "graph" in usage
+
+
+class FakeViz(types.ModuleType):
+    """Stands in for autograd_mini.viz to check what the demo hands to draw_graph."""
+
+    def __init__(self, fail=False):
+        super().__init__("autograd_mini.viz")
+        self.calls = []
+        self.fail = fail
+
+    def draw_graph(self, root, group=None):
+        params = root.topological_order()
+        self.calls.append((root.label, root.op, group, [v.grad for v in params if not v.parents]))
+        fail = self.fail
+
+        class Picture:
+            def pipe(self, format):
+                if fail:
+                    raise graphviz.ExecutableNotFound(["dot"])
+                return b'<svg xmlns="http://www.w3.org/2000/svg"/>'
+
+        return Picture()
+
+
+def test_graph_svg_is_the_one_sample_loss_after_backward_grouped_by_neuron(tmp_path, monkeypatch):
+    fake = FakeViz()
+    monkeypatch.setitem(sys.modules, "autograd_mini.viz", fake)
+    result = run_demo(
+        epochs=1, samples=10, progress=False, out=str(tmp_path), stream=io_module.StringIO()
+    )
+    ((label, op, group, leaf_grads),) = fake.calls
+    assert (label, op, group) == ("loss", "hinge", "neuron")
+    assert any(g != 0.0 for g in leaf_grads)  # backward ran before drawing
+    assert result.files["loss graph (1 sample, initial weights)"] == str(
+        tmp_path / "loss_graph.svg"
+    )
+    assert ET.parse(tmp_path / "loss_graph.svg").getroot().tag == SVG
+
+
+def test_graph_svg_for_blobs_uses_cross_entropy_and_leaves_grads_clear(tmp_path, monkeypatch):
+    fake = FakeViz()
+    monkeypatch.setitem(sys.modules, "autograd_mini.viz", fake)
+    X, y = DATASETS["blobs"].make(10, 0)
+    from autograd_mini.demo import _write_graph_svg
+    from autograd_mini.nn import MLP
+
+    model = MLP(2, [4, 3], seed=0)
+    assert _write_graph_svg(model, X[0], y[0], str(tmp_path / "g.svg"), "cross_entropy") == (
+        str(tmp_path / "g.svg"),
+        None,
+    )
+    assert fake.calls[0][1] == "cross_entropy"
+    assert all(p.grad == 0.0 for p in model.parameters())
+
+
+def test_graph_svg_without_graphviz_is_a_note(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "autograd_mini.viz", FakeViz(fail=True))
+    result = run_demo(
+        epochs=1, samples=10, progress=False, out=str(tmp_path), stream=io_module.StringIO()
+    )
+    assert any("Graphviz 'dot' not found" in note for note in result.notes)
+    assert not (tmp_path / "loss_graph.svg").exists()
+
+
+def test_out_that_cannot_be_created_is_refused(tmp_path, capsys):
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("x")
+    assert cli.main(["demo", "--out", str(blocker / "sub")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(
+        f"autograd-mini: error: demo: cannot create --out {str(blocker / 'sub')!r}"
+    )
+    assert err.count("\n") == 1

@@ -1,0 +1,91 @@
+"""plots: the figures' content (lines, contours, points), SVG output, bad input,
+and the install hint when matplotlib is missing."""
+
+import sys
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from autograd_mini import plots
+from autograd_mini.nn import MLP
+from autograd_mini.train import History
+
+
+def history(val=True):
+    h = History(loss=[1.0, 0.5, 0.25], accuracy=[0.5, 0.75, 1.0], lr=[0.1] * 3)
+    if val:
+        h.val_loss, h.val_accuracy = [1.1, 0.6, 0.3], [0.4, 0.7, 0.9]
+    return h
+
+
+def test_loss_curve_draws_train_and_validation_lines():
+    fig = plots.loss_curve_figure(history())
+    loss_ax, acc_ax = fig.axes
+    assert [list(line.get_ydata()) for line in loss_ax.get_lines()] == [
+        [1.0, 0.5, 0.25],
+        [1.1, 0.6, 0.3],
+    ]
+    assert [list(line.get_ydata()) for line in acc_ax.get_lines()] == [
+        [0.5, 0.75, 1.0],
+        [0.4, 0.7, 0.9],
+    ]
+    assert loss_ax.get_yscale() == "log"
+    assert [t.get_text() for t in loss_ax.get_legend().get_texts()] == [
+        "train loss",
+        "test loss",
+        "train accuracy",
+        "test accuracy",
+    ]
+
+
+def test_loss_curve_without_validation_has_one_line_per_axis():
+    fig = plots.loss_curve_figure(history(val=False))
+    assert [len(ax.get_lines()) for ax in fig.axes] == [1, 1]
+
+
+def test_decision_boundary_separates_a_known_linear_model(tmp_path):
+    model = MLP(2, [1], seed=0)  # one linear neuron: score = x0 - x1
+    neuron = model.layers[0].neurons[0]
+    neuron.w[0].data, neuron.w[1].data, neuron.b.data = 1.0, -1.0, 0.0
+    X, y = [[1.0, 0.0], [0.0, 1.0]], [1, 0]
+    fig = plots.decision_boundary_figure(model, X, y, [[2.0, 0.0]], [1], resolution=9)
+    ax = fig.axes[0]
+    # the zero contour of x0 - x1 is the diagonal x0 == x1
+    boundary = [seg for level in ax.collections[1].allsegs for seg in level]
+    assert boundary and all(abs(px - py) < 1e-9 for seg in boundary for px, py in seg)
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train", "test"]
+    path = tmp_path / "b.svg"
+    plots.save_svg(fig, str(path))
+    assert ET.parse(path).getroot().tag == "{http://www.w3.org/2000/svg}svg"
+    assert "<dc:date>" not in path.read_text()
+
+
+def test_decision_boundary_of_a_multi_class_model():
+    fig = plots.decision_boundary_figure(
+        MLP(2, [4, 3], seed=0), [[0.0, 0.0], [1.0, 1.0]], [0, 2], resolution=4
+    )
+    assert len(fig.axes) == 1
+
+
+@pytest.mark.parametrize("resolution", [1, 0, 2.5, True])
+def test_decision_boundary_rejects_bad_resolution(resolution):
+    with pytest.raises(
+        ValueError, match="decision_boundary_figure: resolution must be an int >= 2"
+    ):
+        plots.decision_boundary_figure(
+            MLP(2, [1], seed=0), [[0.0, 0.0]], [0], resolution=resolution
+        )
+
+
+def test_decision_boundary_rejects_empty_data():
+    with pytest.raises(ValueError, match="decision_boundary_figure: X is empty"):
+        plots.decision_boundary_figure(MLP(2, [1], seed=0), [], [])
+
+
+def test_missing_matplotlib_raises_import_error_with_the_install_hint(monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
+    with pytest.raises(
+        ImportError, match=r"matplotlib is not installed: pip install 'autograd-mini\[notebooks\]'"
+    ):
+        plots.loss_curve_figure(history())
