@@ -42,6 +42,8 @@ __all__ = [
 NOTEBOOK_DIR = Path(__file__).resolve().parent.parent / "notebooks"
 DEFAULT_TIMEOUT = 120.0
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*m")  # IPython colours its tracebacks
+# Default reprs such as "<graphviz.graphs.Digraph at 0x7f..>" change on every run.
+MEMORY_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")
 
 # What the kernel sees: a fixed hash seed so set/dict-of-str orders are the same on
 # every run, and matplotlib's inline backend so no GUI backend is tried.
@@ -115,7 +117,7 @@ def output_problems(notebook: nbformat.NotebookNode) -> list[str]:
 
 
 def clean_notebook(notebook: nbformat.NotebookNode, stem: str) -> None:
-    """Strip volatile metadata and give cells stable ids (`<stem>-<index>`)."""
+    """Strip volatile metadata and memory addresses; give cells stable ids (`<stem>-<index>`)."""
     notebook.metadata = nbformat.from_dict(
         {"kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO}
     )
@@ -125,6 +127,9 @@ def clean_notebook(notebook: nbformat.NotebookNode, stem: str) -> None:
         cell["metadata"] = nbformat.from_dict(kept)
         for output in cell.get("outputs", []):
             output.get("metadata", {}).pop("execution", None)
+            data = output.get("data", {})
+            if "text/plain" in data:
+                data["text/plain"] = MEMORY_ADDRESS.sub(">", "".join(data["text/plain"]))
 
 
 def _run_one(path: Path, *, timeout: float, write: bool) -> tuple[float, list[str]]:

@@ -93,6 +93,9 @@ def test_notebook_is_committed_with_outputs(path: Path) -> None:
     }
     for cell in notebook.cells:
         assert set(cell.metadata) <= {"tags"}, f"volatile metadata in {cell.id}"
+        for output in cell.get("outputs", []):
+            plain = "".join(output.get("data", {}).get("text/plain", ""))
+            assert not runner.MEMORY_ADDRESS.search(plain), f"memory address in {cell.id}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
