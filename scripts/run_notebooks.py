@@ -117,7 +117,8 @@ def output_problems(notebook: nbformat.NotebookNode) -> list[str]:
 
 
 def clean_notebook(notebook: nbformat.NotebookNode, stem: str) -> None:
-    """Strip volatile metadata and memory addresses; give cells stable ids (`<stem>-<index>`)."""
+    """Strip volatile metadata and memory addresses, join split stream outputs, and give
+    cells stable ids (`<stem>-<index>`)."""
     notebook.metadata = nbformat.from_dict(
         {"kernelspec": KERNELSPEC, "language_info": LANGUAGE_INFO}
     )
@@ -125,11 +126,31 @@ def clean_notebook(notebook: nbformat.NotebookNode, stem: str) -> None:
         cell["id"] = f"{stem[:40]}-{index:02d}"
         kept = {k: v for k, v in cell.get("metadata", {}).items() if k in {"tags"}}
         cell["metadata"] = nbformat.from_dict(kept)
+        if "outputs" in cell:
+            cell["outputs"] = _coalesce_streams(cell["outputs"])
         for output in cell.get("outputs", []):
             output.get("metadata", {}).pop("execution", None)
             data = output.get("data", {})
             if "text/plain" in data:
                 data["text/plain"] = MEMORY_ADDRESS.sub(">", "".join(data["text/plain"]))
+
+
+def _coalesce_streams(outputs: list[Any]) -> list[Any]:
+    # How a cell's printing is cut into stream messages depends on timing (a flush
+    # racing a display); joining neighbours makes the saved form the same every run.
+    joined: list[Any] = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (
+            previous is not None
+            and output.get("output_type") == "stream"
+            and previous.get("output_type") == "stream"
+            and previous.get("name") == output.get("name")
+        ):
+            previous["text"] = "".join(previous["text"]) + "".join(output["text"])
+        else:
+            joined.append(output)
+    return joined
 
 
 def _run_one(path: Path, *, timeout: float, write: bool) -> tuple[float, list[str]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import itertools
 import re
 import sys
 from pathlib import Path
@@ -96,6 +97,10 @@ def test_notebook_is_committed_with_outputs(path: Path) -> None:
         for output in cell.get("outputs", []):
             plain = "".join(output.get("data", {}).get("text/plain", ""))
             assert not runner.MEMORY_ADDRESS.search(plain), f"memory address in {cell.id}"
+        outputs = cell.get("outputs", [])
+        for before, after in itertools.pairwise(outputs):
+            split = before.output_type == after.output_type == "stream"
+            assert not (split and before.name == after.name), f"split stream in {cell.id}"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
