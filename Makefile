@@ -46,6 +46,13 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# --- benchmarks (issue 6): autograd_mini vs micrograd, writes benchmarks/RESULTS.md.
+# `make bench BENCH_ARGS=--quick` is a smoke run that writes nothing.
+BENCH_ARGS ?=
+
+bench: setup
+	$(BIN)/python benchmarks/compare.py $(BENCH_ARGS)
+
 # --- notebooks (issue 5) ---------------------------------------------------
 # Re-executes notebooks/NN_*.ipynb top to bottom in fresh kernels and saves them with
 # their outputs (the committed form); prints each notebook's execution time.
