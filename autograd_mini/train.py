@@ -33,7 +33,7 @@ from typing import Any, Union
 from tqdm.auto import tqdm
 
 from autograd_mini import losses
-from autograd_mini.data import batches
+from autograd_mini.data import _check_pair, batches
 from autograd_mini.engine import Value, no_grad
 from autograd_mini.nn import Module
 from autograd_mini.optim import Adam
@@ -141,7 +141,7 @@ def fit(
     (1.0, True, True, True)
     """
     loss_name, loss_fn = _resolve_loss(loss, "fit")
-    n = _check_data(X, y, "fit")
+    n = _check_pair(X, y, "fit")
     targets = _targets_for(loss_name, y, "fit")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
@@ -166,7 +166,7 @@ def fit(
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise ValueError("fit: validation_data must be a pair (X_val, y_val)")
-        _check_data(validation_data[0], validation_data[1], "fit: validation_data")
+        _check_pair(validation_data[0], validation_data[1], "fit: validation_data")
         _targets_for(loss_name, validation_data[1], "fit: validation_data")
 
     params = model.parameters() if isinstance(model, Module) else []
@@ -229,7 +229,7 @@ def evaluate(
     (0.0, 1.0)
     """
     loss_name, loss_fn = _resolve_loss(loss, "evaluate")
-    _check_data(X, y, "evaluate")
+    _check_pair(X, y, "evaluate")
     targets = _targets_for(loss_name, y, "evaluate")
     with no_grad():
         outputs = [model(x) for x in X]
@@ -252,17 +252,6 @@ def _resolve_loss(loss: object, where: str) -> tuple[str, LossFunction]:
     if callable(loss):
         return "callable", loss
     raise TypeError(f"{where}: loss must be a name or a callable, got {type(loss).__name__}")
-
-
-def _check_data(X: Sequence[object], y: Sequence[object], where: str) -> int:
-    for name, seq in (("X", X), ("y", y)):
-        if isinstance(seq, (str, bytes)) or not isinstance(seq, Sequence):
-            raise TypeError(f"{where}: {name} must be a list, got {type(seq).__name__}")
-    if len(X) != len(y):
-        raise ValueError(f"{where}: X and y must have the same length, got {len(X)} and {len(y)}")
-    if not X:
-        raise ValueError(f"{where}: X and y are empty")
-    return len(X)
 
 
 def _targets_for(loss_name: str, y: Sequence[int | float], where: str) -> list[Any]:
