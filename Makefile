@@ -13,6 +13,7 @@ help:
 	@echo "make test   - set up, then lint, type-check and run the whole test suite"
 	@echo "make bench  - set up, then time autograd_mini against micrograd"
 	@echo "make format - apply ruff format and fixes"
+	@echo "make notebooks - set up, then re-execute every lesson and save it with outputs"
 
 # System packages: Graphviz's `dot` renders the graphs; Chromium drives the
 # player test. Installed with apt-get when missing and we are root; otherwise
@@ -51,6 +52,13 @@ BENCH_ARGS ?=
 
 bench: setup
 	$(BIN)/python benchmarks/compare.py $(BENCH_ARGS)
+
+# --- notebooks (issue 5) ---------------------------------------------------
+# Re-executes notebooks/NN_*.ipynb top to bottom in fresh kernels and saves them with
+# their outputs (the committed form); prints each notebook's execution time.
+notebooks: setup
+	$(BIN)/python scripts/run_notebooks.py
+# --- end notebooks -----------------------------------------------------------
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis autograd-mini-demo

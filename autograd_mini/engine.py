@@ -40,6 +40,7 @@ __all__ = [
     "OpInfo",
     "Value",
     "ZeroDivisionValueError",
+    "custom_op",
     "is_grad_enabled",
     "no_grad",
 ]
@@ -666,6 +667,40 @@ def _node(
         out.parents = ()
         out.local_grads = ()
     return out
+
+
+def custom_op(
+    data: float, parents: Sequence[Value], op: str, local_grads: Sequence[float]
+) -> Value:
+    """A node for an op of your own: its forward number and one local derivative per parent.
+
+    This is how every built-in op is made; `losses` builds its fused loss nodes
+    with it. Under `no_grad` the result is a plain leaf.
+
+    Args:
+        data: the forward value (finite).
+        parents: the operand Values.
+        op: the label shown in graphs ("cube", "softplus", ...).
+        local_grads: d(output)/d(parent) for each parent, same order, finite.
+
+    >>> x = Value(3.0)
+    >>> cube = custom_op(x.data ** 3, [x], "cube", [3 * x.data ** 2])
+    >>> cube.backward()
+    >>> cube.data, x.grad
+    (27.0, 27.0)
+    """
+    if len(parents) != len(local_grads):
+        raise ValueError(
+            f"custom_op {op!r}: need one local derivative per parent, "
+            f"got {len(parents)} parents and {len(local_grads)} derivatives"
+        )
+    for parent in parents:
+        if type(parent) is not Value:
+            raise TypeError(
+                f"custom_op {op!r}: parents must be Values, got {type(parent).__name__}"
+            )
+    grads = tuple(_check_real(g, f"custom_op {op!r}") for g in local_grads)
+    return _node(_finite(_check_real(data, f"custom_op {op!r}"), op), tuple(parents), op, grads)
 
 
 def _sigmoid(x: float) -> float:

@@ -24,7 +24,7 @@ import numbers
 from collections.abc import Iterable, Sequence
 from typing import Union
 
-from autograd_mini.engine import Value, is_grad_enabled
+from autograd_mini.engine import Value, _finite, _sigmoid, custom_op
 
 __all__ = ["binary_cross_entropy", "cross_entropy", "hinge", "l2", "mse"]
 
@@ -50,7 +50,7 @@ def mse(preds: Sequence[Prediction], targets: Sequence[float]) -> Value:
     residuals = [p - t for p, t in zip(data, goals, strict=True)]
     total = _finite(math.fsum(r * r for r in residuals) / n, "mse")
     locals_ = [2.0 * r / n for r in residuals]
-    return _fused(total, values, locals_, "mse")
+    return custom_op(total, values, "mse", _for_values(preds, locals_))
 
 
 def hinge(scores: Sequence[Prediction], labels: Sequence[int]) -> Value:
@@ -70,7 +70,7 @@ def hinge(scores: Sequence[Prediction], labels: Sequence[int]) -> Value:
     margins = [1.0 - y * s for s, y in zip(data, signs, strict=True)]
     total = _finite(math.fsum(m for m in margins if m > 0.0) / n, "hinge")
     locals_ = [-y / n if m > 0.0 else 0.0 for m, y in zip(margins, signs, strict=True)]
-    return _fused(total, values, locals_, "hinge")
+    return custom_op(total, values, "hinge", _for_values(scores, locals_))
 
 
 # ----------------------------------------------------------------------------
@@ -99,7 +99,7 @@ def binary_cross_entropy(logits: Sequence[Prediction], labels: Sequence[int]) ->
     ]
     total = _finite(math.fsum(terms) / n, "binary_cross_entropy")
     locals_ = [(_sigmoid(z) - y) / n for z, y in zip(data, ys, strict=True)]
-    return _fused(total, values, locals_, "binary_cross_entropy")
+    return custom_op(total, values, "binary_cross_entropy", _for_values(logits, locals_))
 
 
 def cross_entropy(
@@ -159,7 +159,7 @@ def cross_entropy(
                 locals_.append((e / total - (1.0 if j == c else 0.0)) / n)
         values.extend(sample_values)
     loss = _finite(math.fsum(terms) / n, "cross_entropy")
-    return _fused(loss, values, locals_, "cross_entropy")
+    return custom_op(loss, values, "cross_entropy", locals_)
 
 
 # ----------------------------------------------------------------------------
@@ -184,36 +184,12 @@ def l2(parameters: Iterable[Value]) -> Value:
         if not isinstance(p, Value):
             raise TypeError(f"l2: parameter {i} must be a Value, got {type(p).__name__}")
     total = _finite(math.fsum(p.data * p.data for p in params), "l2")
-    return _fused(total, params, [2.0 * p.data for p in params], "l2")
+    return custom_op(total, params, "l2", [2.0 * p.data for p in params])
 
 
 # ----------------------------------------------------------------------------
 # helpers
 # ----------------------------------------------------------------------------
-
-
-def _fused(data: float, parents: list[Value], local_grads: list[float], op: str) -> Value:
-    """One output node over `parents`; a plain leaf under `no_grad` (as engine ops)."""
-    out = Value(data)
-    if is_grad_enabled() and parents:
-        out.op = op
-        out.parents = tuple(parents)
-        out.local_grads = tuple(local_grads)
-    return out
-
-
-def _sigmoid(z: float) -> float:
-    # Branch on the sign so exp never overflows (same reasoning as Value.sigmoid).
-    if z >= 0.0:
-        return 1.0 / (1.0 + math.exp(-z))
-    e = math.exp(z)
-    return e / (1.0 + e)
-
-
-def _finite(result: float, op: str) -> float:
-    if math.isfinite(result):
-        return result
-    raise OverflowError(f"{op}: the loss overflows a float ({result!r})")
 
 
 def _predictions(preds: object, op: str, what: str) -> tuple[list[Value], list[float]]:
@@ -233,6 +209,11 @@ def _predictions(preds: object, op: str, what: str) -> tuple[list[Value], list[f
         else:
             data.append(_real(p, op, f"{what}[{i}]"))
     return values, data
+
+
+def _for_values(preds: Sequence[Prediction], local_grads: list[float]) -> list[float]:
+    """Keep the local derivatives of the Value predictions: numbers are constants, not parents."""
+    return [g for p, g in zip(preds, local_grads) if isinstance(p, Value)]
 
 
 def _targets(targets: object, n: int, op: str) -> list[float]:

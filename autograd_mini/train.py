@@ -33,7 +33,7 @@ from typing import Any, Union
 from tqdm.auto import tqdm
 
 from autograd_mini import losses
-from autograd_mini.data import batches
+from autograd_mini.data import _check_pair, batches
 from autograd_mini.engine import Value, no_grad
 from autograd_mini.nn import Module
 from autograd_mini.optim import Adam
@@ -141,7 +141,8 @@ def fit(
     (1.0, True, True, True)
     """
     loss_name, loss_fn = _resolve_loss(loss, "fit")
-    n = _check_data(X, y, "fit")
+    n = _check_pair(X, y, "fit")
+    _check_samples(X, "fit")
     targets = _targets_for(loss_name, y, "fit")
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
@@ -168,7 +169,8 @@ def fit(
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise ValueError("fit: validation_data must be a pair (X_val, y_val)")
-        _check_data(validation_data[0], validation_data[1], "fit: validation_data")
+        _check_pair(validation_data[0], validation_data[1], "fit: validation_data")
+        _check_samples(validation_data[0], "fit: validation_data")
         _targets_for(loss_name, validation_data[1], "fit: validation_data")
 
     params = model.parameters() if isinstance(model, Module) else []
@@ -231,7 +233,7 @@ def evaluate(
     (0.0, 1.0)
     """
     loss_name, loss_fn = _resolve_loss(loss, "evaluate")
-    _check_data(X, y, "evaluate")
+    _check_pair(X, y, "evaluate")
     targets = _targets_for(loss_name, y, "evaluate")
     with no_grad():
         outputs = [model(x) for x in X]
@@ -256,16 +258,12 @@ def _resolve_loss(loss: object, where: str) -> tuple[str, LossFunction]:
     raise TypeError(f"{where}: loss must be a name or a callable, got {type(loss).__name__}")
 
 
-def _check_data(X: Sequence[Any], y: Sequence[object], where: str) -> int:
-    for name, seq in (("X", X), ("y", y)):
-        if isinstance(seq, (str, bytes)) or not isinstance(seq, Sequence):
-            raise TypeError(f"{where}: {name} must be a list, got {type(seq).__name__}")
-    if len(X) != len(y):
-        raise ValueError(f"{where}: X and y must have the same length, got {len(X)} and {len(y)}")
-    if not X:
-        raise ValueError(f"{where}: X and y are empty")
-    # Every sample is checked before the first step, so a bad one late in the data
-    # cannot stop training halfway with the model already changed.
+def _check_samples(X: Sequence[Any], where: str) -> None:
+    """Every sample a list of finite numbers, all of one length.
+
+    Checked before the first step, so a bad sample late in the data cannot stop
+    training halfway with the model already changed.
+    """
     width = None
     for i, x in enumerate(X):
         if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
@@ -278,7 +276,6 @@ def _check_data(X: Sequence[Any], y: Sequence[object], where: str) -> int:
                 raise TypeError(f"{where}: X[{i}][{j}] must be a number, got {type(v).__name__}")
             if not math.isfinite(float(v)):
                 raise ValueError(f"{where}: X[{i}][{j}] must be finite, got {v!r}")
-    return len(X)
 
 
 def _check_classes(model: Callable[..., Any], x: Any, y: Sequence[Any], where: str) -> None:

@@ -549,3 +549,34 @@ def test_two_identical_passes_double_leaf_gradients_exactly() -> None:
     once = (a.grad, b.grad)
     out.backward()
     assert (a.grad, b.grad) == (2 * once[0], 2 * once[1])
+
+
+def test_custom_op_builds_a_node_from_a_forward_value_and_local_derivatives() -> None:
+    from autograd_mini.engine import custom_op
+
+    x, y = Value(2.0), Value(3.0)
+    out = custom_op(x.data**2 * y.data, [x, y], "x²y", [2 * x.data * y.data, x.data**2])
+    out.backward()
+    assert (out.data, out.op, out.parents, x.grad, y.grad) == (12.0, "x²y", (x, y), 12.0, 4.0)
+    with no_grad():
+        assert custom_op(1.0, [x], "f", [1.0]).parents == ()
+
+
+@pytest.mark.parametrize(
+    "args, error, pattern",
+    [
+        (
+            (1.0, [Value(1.0)], "f", []),
+            ValueError,
+            r"custom_op 'f': need one local derivative per parent",
+        ),
+        ((1.0, [2.0], "f", [1.0]), TypeError, r"custom_op 'f': parents must be Values, got float"),
+        ((math.nan, [Value(1.0)], "f", [1.0]), ValueError, r"custom_op 'f'.*finite"),
+        ((1.0, [Value(1.0)], "f", [math.inf]), ValueError, r"custom_op 'f'.*finite"),
+    ],
+)
+def test_custom_op_rejects_inconsistent_input(args: tuple, error: type, pattern: str) -> None:  # type: ignore[type-arg]
+    from autograd_mini.engine import custom_op
+
+    with pytest.raises(error, match=pattern):
+        custom_op(*args)

@@ -287,7 +287,7 @@ def test_mse_rejects_non_finite_target():
 
 
 def test_mse_overflow_names_the_loss():
-    with pytest.raises(OverflowError, match="mse: the loss overflows"):
+    with pytest.raises(OverflowError, match="mse: result overflows"):
         mse([Value(1e200)], [0.0])
 
 
@@ -306,3 +306,21 @@ def test_public_gradcheck_agrees_on_every_loss(name, f):
     report = gradcheck(f, inputs)
     assert report, str(report)
     assert f(*inputs).op == name
+
+
+@pytest.mark.parametrize(
+    "loss_fn, labels",
+    [
+        (mse, [0.5, -1.0, 2.0]),
+        (hinge, [1, -1, 1]),
+        (binary_cross_entropy, [1, 0, 1]),
+    ],
+)
+def test_plain_numbers_among_predictions_are_constants_not_misaligned(loss_fn, labels) -> None:  # type: ignore[no-untyped-def]
+    """A number between two Values must not shift the Values' local derivatives."""
+    a, c = Value(0.3), Value(-0.7)
+    loss_fn([a, 0.9, c], labels).backward()
+    mixed = (a.grad, c.grad)
+    a2, b2, c2 = Value(0.3), Value(0.9), Value(-0.7)
+    loss_fn([a2, b2, c2], labels).backward()
+    assert mixed == pytest.approx((a2.grad, c2.grad), rel=1e-12)
