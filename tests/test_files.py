@@ -298,3 +298,27 @@ def test_save_rejects_things_that_are_not_models(tmp_path: Path) -> None:
         with pytest.raises(TypeError):
             model_io.save(thing, tmp_path / "x.json")  # type: ignore[arg-type]
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("where", ["rename", "write"])
+def test_crash_while_saving_an_animation_keeps_the_old_player(
+    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from autograd_mini import Value
+    from autograd_mini.viz import animate
+
+    x = Value(2.0, label="x")
+    y = x * x
+    y.backward()
+    path = animate(y).save(tmp_path / "player.html")
+    old_bytes = path.read_bytes()
+    z = x.tanh()
+    z.backward()
+    if where == "rename":
+        monkeypatch.setattr(os, "replace", _crash)
+    else:
+        monkeypatch.setattr(Path, "write_text", lambda self, *a, **k: _crash())
+    with pytest.raises(_Crash):
+        animate(z).save(path)
+    assert path.read_bytes() == old_bytes
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["player.html"], "temp file left"

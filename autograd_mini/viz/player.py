@@ -196,8 +196,13 @@ class Animation:
         """
         target = Path(path)
         temporary = target.with_name(f".{target.name}.tmp")
-        temporary.write_text(self.to_html(), encoding="utf-8")
-        os.replace(temporary, target)
+        try:
+            temporary.write_text(self.to_html(), encoding="utf-8")
+            os.replace(temporary, target)
+        except BaseException:
+            # A failed save leaves the old player, and no half-written temporary file.
+            temporary.unlink(missing_ok=True)
+            raise
         return target
 
 
