@@ -244,6 +244,26 @@ BAD_CALLS: list[tuple[str, Callable[[], object], type[Exception], tuple[str, ...
         ValueError,
         ("fit", "target_loss"),
     ),
+    (
+        "fit NaN feature",
+        lambda: train.fit(_mlp(), [[0.0, 1.0], [math.nan, 1.0]], [1, 0], progress=False),
+        ValueError,
+        ("fit", "X[1][0]", "nan"),
+    ),
+    (
+        "fit short sample",
+        lambda: train.fit(_mlp(), [[0.0, 1.0], [1.0]], [1, 0], progress=False),
+        ValueError,
+        ("fit", "X[1]"),
+    ),
+    (
+        "fit class index beyond the outputs",
+        lambda: train.fit(
+            MLP(2, [3, 2], seed=0), [[0.0, 1.0]] * 2, [0, 2], loss="cross_entropy", progress=False
+        ),
+        ValueError,
+        ("fit", "y[1]", "[0, 2)"),
+    ),
     # gradcheck
     (
         "numerical_grad eps 0",
