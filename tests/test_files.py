@@ -322,3 +322,25 @@ def test_crash_while_saving_an_animation_keeps_the_old_player(
         animate(z).save(path)
     assert path.read_bytes() == old_bytes
     assert sorted(p.name for p in tmp_path.iterdir()) == ["player.html"], "temp file left"
+
+
+def test_save_and_load_never_call_eval_exec_or_pickle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import builtins
+    import pickle
+
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise AssertionError("io must never eval, exec or unpickle")
+
+    for module, name in [
+        (builtins, "eval"),
+        (builtins, "exec"),
+        (pickle, "load"),
+        (pickle, "loads"),
+        (pickle, "Unpickler"),
+    ]:
+        monkeypatch.setattr(module, name, forbidden)
+    model = _model(seed=3)
+    loaded = model_io.load(_saved(tmp_path, model))
+    assert loaded.state_dict() == model.state_dict()
