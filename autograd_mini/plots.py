@@ -64,7 +64,8 @@ def decision_boundary_figure(
     """The predicted class over the plane of a 2-input model, with the points on top.
 
     One output: its sign is the class and the boundary is its zero contour.
-    Several outputs: the argmax is the class. Test points are drawn as triangles.
+    Several outputs: each grid cell gets the flat colour of its argmax class (class
+    indices are never interpolated). Test points are drawn as triangles. Axes: x1, x2.
 
     >>> from autograd_mini.nn import MLP
     >>> fig = decision_boundary_figure(MLP(2, [4, 1], seed=0), [[0.0, 0.0], [1.0, 1.0]], [0, 1],
@@ -88,18 +89,29 @@ def decision_boundary_figure(
     with no_grad():
         surface = [[_surface(model, [gx, gy]) for gx in grid_x] for gy in grid_y]
     ax = fig.add_subplot()
-    # One colour per class on both layers: coolwarm for two classes, tab10 for more.
-    cmap, vmin, vmax = ("coolwarm", 0.0, 1.0) if classes == 2 else ("tab10", -0.5, 9.5)
     if classes == 2:
         # The raw score is smooth, so its contour at 0 is a smooth boundary line
         # (a grid of predicted classes would draw a staircase).
+        cmap, norm = "coolwarm", _normalize(0.0, 1.0)
         top = max(abs(v) for row in surface for v in row) + 1.0
         ax.contourf(grid_x, grid_y, surface, levels=[-top, 0.0, top], cmap=cmap, alpha=0.35)
         ax.contour(grid_x, grid_y, surface, levels=[0.0], colors="black", linewidths=1.0)
     else:
-        levels = [k - 0.5 for k in range(classes + 1)]
-        ax.contourf(
-            grid_x, grid_y, surface, levels=levels, cmap=cmap, vmin=vmin, vmax=vmax, alpha=0.35
+        # Class indices are labels, not a scale: contouring them would interpolate
+        # between class 0 and class 2 and paint a thin class-1 band along their
+        # border. Each grid cell gets exactly its predicted class's colour instead.
+        cmap, norm = _class_colours(classes)
+        # One image rather than a mesh of cells: no hairline seams between cells in SVG.
+        half_x, half_y = (grid_x[1] - grid_x[0]) / 2, (grid_y[1] - grid_y[0]) / 2
+        ax.imshow(
+            surface,
+            origin="lower",
+            extent=(x_lo - half_x, x_hi + half_x, y_lo - half_y, y_hi + half_y),
+            aspect="auto",
+            interpolation="nearest",
+            cmap=cmap,
+            norm=norm,
+            alpha=0.35,
         )
     for xs, labels, marker, name in ((X, y, "o", "train"), (X_test, y_test, "^", "test")):
         if not xs:
@@ -110,13 +122,14 @@ def decision_boundary_figure(
             [p[1] for p in xs],
             c=list(labels),
             cmap=cmap,
-            vmin=vmin,
-            vmax=vmax,
+            norm=norm,
             **style,
         )
         # A neutral proxy for the legend: the marker shape says train or test.
         ax.scatter([], [], c="lightgray", label=name, **style)
     ax.legend(loc="upper right")
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
     ax.set_title("Decision boundary (background: predicted class)")
     return fig
 
@@ -132,6 +145,22 @@ def _figure() -> Any:
     except ImportError:
         raise ImportError(f"matplotlib is not installed: {INSTALL_HINT}") from None
     return Figure(figsize=(5.5, 4.5), layout="constrained")
+
+
+def _normalize(vmin: float, vmax: float) -> Any:
+    from matplotlib.colors import Normalize
+
+    return Normalize(vmin, vmax)
+
+
+def _class_colours(classes: int) -> tuple[Any, Any]:
+    """A colormap with one flat colour per class and the norm mapping class k to it."""
+    from matplotlib import colormaps
+    from matplotlib.colors import BoundaryNorm, ListedColormap
+
+    palette = colormaps["tab10"] if classes <= 10 else colormaps["tab20"]
+    cmap = ListedColormap([palette(k % palette.N) for k in range(classes)])
+    return cmap, BoundaryNorm([k - 0.5 for k in range(classes + 1)], classes)
 
 
 def _surface(model: Module, x: list[float]) -> float:

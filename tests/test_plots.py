@@ -89,3 +89,42 @@ def test_missing_matplotlib_raises_import_error_with_the_install_hint(monkeypatc
         ImportError, match=r"matplotlib is not installed: pip install 'autograd-mini\[notebooks\]'"
     ):
         plots.loss_curve_figure(history())
+
+
+def _never_class_1_model() -> MLP:
+    """Three linear outputs: x1, a hopeless -100 and -x1, so class 1 is never the argmax."""
+    model = MLP(2, [3], activation="linear", seed=0)
+    for k, (w0, b) in enumerate(((1.0, 0.0), (0.0, -100.0), (-1.0, 0.0))):
+        neuron = model.layers[0].neurons[k]
+        neuron.w[0].data, neuron.w[1].data, neuron.b.data = w0, 0.0, b
+    return model
+
+
+def test_multi_class_boundary_paints_only_predicted_classes():
+    from matplotlib.contour import ContourSet
+
+    X, y = [[-2.0, 0.0], [0.0, 1.0], [2.0, 0.0]], [2, 1, 0]
+    fig = plots.decision_boundary_figure(_never_class_1_model(), X, y, resolution=21)
+    ax = fig.axes[0]
+    # No contour of class indices: between class 0 and class 2 it would interpolate
+    # through 1 and draw a class-1 strip the model never predicts.
+    assert not [c for c in ax.collections if isinstance(c, ContourSet)]
+    (mesh,) = ax.get_images()
+    assert mesh.get_interpolation() == "nearest"
+    cells = [float(v) for v in mesh.get_array().ravel()]
+    assert len(cells) == 21 * 21
+    assert set(cells) == {0.0, 2.0}
+    # x1 runs over [-2.5, 2.5] in 21 columns: class 2 left of 0, class 0 from 0 on
+    # (at x1 == 0 the tie goes to the first maximum)
+    assert (cells.count(2.0), cells.count(0.0)) == (21 * 10, 21 * 11)
+    # every class has its own flat colour, shared with the scatter points
+    colours = [tuple(mesh.cmap(mesh.norm(k))) for k in range(3)]
+    assert len(set(colours)) == 3
+    assert tuple(ax.collections[-2].cmap(ax.collections[-2].norm(1))) == colours[1]
+
+
+def test_decision_boundary_axes_are_labelled():
+    for model, y in ((MLP(2, [4, 1], seed=0), [0, 1]), (_never_class_1_model(), [0, 2])):
+        fig = plots.decision_boundary_figure(model, [[0.0, 0.0], [1.0, 1.0]], y, resolution=4)
+        ax = fig.axes[0]
+        assert (ax.get_xlabel(), ax.get_ylabel()) == ("x1", "x2")
