@@ -6,8 +6,9 @@ Subcommands:
 
 Each subcommand is a pair of functions, `_add_<name>_parser(subparsers)` and
 `_run_<name>(args) -> int`, listed in `_COMMANDS`; add a command by adding a
-pair. Exit status: 0 on success, 2 on bad arguments or input (one line on
-stderr, never a traceback), 130 when interrupted.
+pair. Exit status: 0 on success, 1 when `demo`'s training diverged (a hint on
+stdout), 2 on bad arguments or input (one line on stderr, never a traceback),
+130 when interrupted.
 
 Imports `autograd_mini.demo` (and through it the training modules) and, for
 `graph`, `autograd_mini.viz.command`.
@@ -25,7 +26,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from autograd_mini import __version__
-from autograd_mini.demo import DATASETS, OPTIMIZERS, run_demo
+from autograd_mini.demo import DATASETS, DIVERGENCE_FACTOR, OPTIMIZERS, run_demo
 
 __all__ = ["main"]
 
@@ -51,6 +52,17 @@ def _positive_int(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return value
+
+
+def _sample_count(text: str) -> int:
+    # At least 2: the split needs a point to train on and one to test on.
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 2:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 2, got {text!r}")
     return value
 
 
@@ -91,34 +103,61 @@ def _add_demo_parser(subparsers: argparse._SubParsersAction[_Parser]) -> None:
             "the final train/test accuracy, and write the loss graph of one sample, the "
             "decision boundary, the loss curve and the saved model into --out."
         ),
+        epilog=(
+            "Exit status: 0 when training finished; 1 when it diverged (the loss overflowed, "
+            f"or ended over {DIVERGENCE_FACTOR:g} times the first epoch's): the run prints "
+            "'training diverged: try a smaller --lr' and writes no model or pictures; "
+            "2 on bad arguments; 130 when interrupted."
+        ),
     )
-    p.add_argument("--dataset", choices=list(DATASETS), default="moons", help="default: moons")
-    p.add_argument("--epochs", type=_positive_int, default=200, help="default: 200")
     p.add_argument(
-        "--hidden", type=_layer_sizes, default=[16, 16], metavar="SIZES", help="default: 16,16"
+        "--dataset", choices=list(DATASETS), default="moons", help="toy dataset (default: moons)"
     )
-    p.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam", help="default: adam")
-    p.add_argument("--lr", type=_positive_float, default=None, help="starting learning rate")
     p.add_argument(
-        "--samples", type=_positive_int, default=100, help="training points (as many for testing)"
+        "--epochs", type=_positive_int, default=200, help="full-batch epochs (default: 200)"
     )
-    p.add_argument("--seed", type=int, default=0, help="default: 0")
+    # A string default goes through `type` too, so --help shows it as typed.
     p.add_argument(
-        "--out", default="autograd-mini-demo", metavar="DIR", help="default: ./autograd-mini-demo"
+        "--hidden",
+        type=_layer_sizes,
+        default="16,16",
+        metavar="SIZES",
+        help="hidden layer sizes (default: 16,16)",
+    )
+    p.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam", help="(default: adam)")
+    p.add_argument(
+        "--lr",
+        type=_positive_float,
+        default=None,
+        help="starting learning rate, decayed linearly to 1/50 of it (default: "
+        + ", ".join(f"{lr:g} for {name}" for name, lr in OPTIMIZERS.items())
+        + ")",
+    )
+    p.add_argument(
+        "--samples",
+        type=_sample_count,
+        default=100,
+        help="training points, as many again for testing; at least 2 (default: 100)",
+    )
+    p.add_argument("--seed", type=int, default=0, help="seeds data, split and weights (default: 0)")
+    p.add_argument(
+        "--out",
+        default="autograd-mini-demo",
+        metavar="DIR",
+        help="output directory (default: ./autograd-mini-demo)",
     )
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
 
 def _run_demo(args: argparse.Namespace) -> int:
+    # Same shape as the parser's own errors: "autograd-mini demo: error: argument --out: ...".
     if os.path.exists(args.out) and not os.path.isdir(args.out):
-        return _fail(f"demo: --out {args.out!r} exists and is not a directory")
-    if args.samples < 2:
-        return _fail(f"demo: --samples must be at least 2, got {args.samples}")
+        return _fail(f"argument --out: {args.out!r} exists and is not a directory", "demo")
     try:
         os.makedirs(args.out, exist_ok=True)
     except OSError as e:
-        return _fail(f"demo: cannot create --out {args.out!r}: {e.strerror or e}")
-    run_demo(
+        return _fail(f"argument --out: cannot create {args.out!r}: {e.strerror or e}", "demo")
+    result = run_demo(
         dataset=args.dataset,
         epochs=args.epochs,
         hidden=args.hidden,
@@ -129,7 +168,7 @@ def _run_demo(args: argparse.Namespace) -> int:
         lr=args.lr,
         progress=not args.no_progress,
     )
-    return 0
+    return 1 if result.diverged is not None else 0
 
 
 # ----------------------------------------------------------------------------
@@ -207,6 +246,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
 
 
-def _fail(message: str) -> int:
-    print(f"{PROG}: error: {message}", file=sys.stderr)
+def _fail(message: str, command: str | None = None) -> int:
+    if command is None:
+        print(f"{PROG}: error: {message}", file=sys.stderr)
+    else:
+        print(f"{PROG} {command}: error: {message} (see --help)", file=sys.stderr)
     return 2

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import os
 import sys
 import time
@@ -37,7 +38,7 @@ from autograd_mini.nn import MLP
 from autograd_mini.optim import SGD, Adam, linear_decay
 from autograd_mini.train import History, evaluate, fit
 
-__all__ = ["DATASETS", "OPTIMIZERS", "DemoResult", "Dataset", "run_demo"]
+__all__ = ["DATASETS", "DIVERGENCE_FACTOR", "OPTIMIZERS", "DemoResult", "Dataset", "run_demo"]
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ OPTIMIZERS: dict[str, float] = {"adam": 0.05, "sgd": 0.2}
 
 @dataclass
 class DemoResult:
-    """What `run_demo` measured and wrote."""
+    """What `run_demo` measured and wrote (accuracies are NaN when training diverged)."""
 
     train_accuracy: float
     test_accuracy: float
@@ -74,6 +75,8 @@ class DemoResult:
     history: History
     files: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    diverged: str | None = None
+    """Why training counts as diverged (then nothing but this is reported), else None."""
 
 
 def run_demo(
@@ -122,19 +125,34 @@ def run_demo(
         model, X_train[0], y_train[0], os.path.join(out, "loss_graph.svg"), spec.loss
     )
     started = time.perf_counter()
-    history = fit(
-        model,
-        X_train,
-        y_train,
-        loss=spec.loss,
-        optimizer=opt,
-        epochs=epochs,
-        progress=progress,
-        l2=1e-4,
-        validation_data=(X_test, y_test),
-        lr_schedule=linear_decay(start_lr, start_lr / 50, epochs),
-    )
+    try:
+        history = fit(
+            model,
+            X_train,
+            y_train,
+            loss=spec.loss,
+            optimizer=opt,
+            epochs=epochs,
+            progress=progress,
+            l2=1e-4,
+            validation_data=(X_test, y_test),
+            lr_schedule=linear_decay(start_lr, start_lr / 50, epochs),
+        )
+        diverged = _divergence(history)
+    except OverflowError as e:
+        # fit says "fit: training diverged in epoch 7 of 30 (dot: ...); try a smaller
+        # learning rate"; the hint below already says both ends of that.
+        where = str(e).removeprefix("fit: training diverged ")
+        history, diverged = (
+            History(),
+            "overflow " + where.removesuffix("; try a smaller learning rate"),
+        )
     seconds = time.perf_counter() - started
+    if diverged is not None:
+        # A diverged model's pictures and weights are noise (and drawing them can
+        # overflow again), so only the hint is reported.
+        write(f"training diverged: try a smaller --lr ({diverged})\n")
+        return DemoResult(math.nan, math.nan, seconds, history, diverged=diverged)
     _, train_acc = evaluate(model, X_train, y_train, loss=spec.loss)
     _, test_acc = evaluate(model, X_test, y_test, loss=spec.loss)
     result = DemoResult(train_acc, test_acc, seconds, history)
@@ -172,6 +190,20 @@ def run_demo(
     for note in result.notes:
         write(f"note: {note}\n")
     return result
+
+
+DIVERGENCE_FACTOR = 10.0
+"""A final loss this many times the first epoch's counts as diverged (steps overshoot)."""
+
+
+def _divergence(history: History) -> str | None:
+    """Why `history` looks diverged (non-finite or exploding loss), else None."""
+    first, last = history.loss[0], history.loss[-1]
+    if not (math.isfinite(first) and math.isfinite(last)):
+        return f"the loss became {last!r}"
+    if last > DIVERGENCE_FACTOR * first:
+        return f"the loss rose from {first:.4g} in epoch 1 to {last:.4g} in epoch {history.epochs}"
+    return None
 
 
 # ----------------------------------------------------------------------------

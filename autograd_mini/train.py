@@ -134,6 +134,10 @@ def fit(
         lr_schedule: epoch -> learning rate, applied before each epoch.
         seed: seeds the mini-batch shuffling.
 
+    Raises:
+        OverflowError: a value overflowed during training (usually a learning
+            rate too large); the message names the epoch and the op.
+
     >>> from autograd_mini.nn import MLP
     >>> X, y = [[0.0, 1.0], [1.0, 0.0]], [0, 1]
     >>> h = fit(MLP(2, [4, 1], seed=1), X, y, epochs=100, target_loss=0.1, progress=False)
@@ -180,6 +184,7 @@ def fit(
     history = History()
     started = time.perf_counter()
     bar = tqdm(total=epochs, desc="training", unit="epoch", disable=not progress)
+    epoch = 0
     try:
         for epoch in range(epochs):
             if lr_schedule is not None:
@@ -212,6 +217,12 @@ def fit(
             if stop_at is not None and total / n <= stop_at:
                 history.stopped_early = epoch < epochs - 1
                 break
+    except OverflowError as e:
+        # The engine names the op; say where in training it happened and the usual cure.
+        raise OverflowError(
+            f"fit: training diverged in epoch {epoch + 1} of {epochs} ({e}); "
+            "try a smaller learning rate"
+        ) from e
     finally:
         bar.close()
     history.seconds = time.perf_counter() - started

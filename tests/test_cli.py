@@ -214,7 +214,8 @@ def test_other_binary_datasets_run(tmp_path, capsys, dataset):
         (["demo", "--lr", "-0.1"], "argument --lr: expected a number > 0, got '-0.1'"),
         (["demo", "--lr", "nan"], "argument --lr: expected a number > 0, got 'nan'"),
         (["demo", "--seed", "x"], "argument --seed: invalid int value: 'x'"),
-        (["demo", "--samples", "1"], "demo: --samples must be at least 2, got 1"),
+        (["demo", "--samples", "1"], "argument --samples: expected an integer >= 2, got '1'"),
+        (["demo", "--samples", "x"], "argument --samples: expected an integer >= 2, got 'x'"),
         (["demo", "--bogus"], "unrecognized arguments: --bogus"),
     ],
 )
@@ -224,6 +225,9 @@ def test_bad_arguments_exit_2_with_one_line(argv, message, capsys):
     assert out == ""
     assert err.count("\n") == 1 and err.startswith("autograd-mini")
     assert message in err
+    # every demo problem comes from the demo subparser, in argparse's own shape
+    if argv[:1] == ["demo"] and "unrecognized" not in message:
+        assert err.startswith("autograd-mini demo: error: argument --")
 
 
 def test_out_that_is_a_file_is_refused(tmp_path, capsys):
@@ -231,8 +235,9 @@ def test_out_that_is_a_file_is_refused(tmp_path, capsys):
     target.write_text("x")
     assert cli.main(["demo", "--out", str(target)]) == 2
     err = capsys.readouterr().err
-    assert (
-        err == f"autograd-mini: error: demo: --out {str(target)!r} exists and is not a directory\n"
+    assert err == (
+        f"autograd-mini demo: error: argument --out: {str(target)!r} exists and is not a "
+        "directory (see --help)\n"
     )
 
 
@@ -345,6 +350,62 @@ def test_out_that_cannot_be_created_is_refused(tmp_path, capsys):
     assert cli.main(["demo", "--out", str(blocker / "sub")]) == 2
     err = capsys.readouterr().err
     assert err.startswith(
-        f"autograd-mini: error: demo: cannot create --out {str(blocker / 'sub')!r}"
+        f"autograd-mini demo: error: argument --out: cannot create {str(blocker / 'sub')!r}"
     )
     assert err.count("\n") == 1
+
+
+def test_demo_help_shows_every_default(capsys):
+    assert cli.main(["demo", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())  # undo argparse's line wrapping
+    for shown in (
+        "(default: moons)",
+        "(default: 200)",
+        "(default: 16,16)",
+        "(default: adam)",
+        "(default: 0.05 for adam, 0.2 for sgd)",
+        "(default: 100)",
+        "(default: 0)",
+        "(default: ./autograd-mini-demo)",
+    ):
+        assert shown in text
+    assert "1 when it diverged" in text and "training diverged: try a smaller --lr" in text
+
+
+def test_the_hidden_default_is_parsed_like_the_option():
+    args = cli.build_parser().parse_args(["demo"])
+    assert args.hidden == [16, 16] and args.samples == 100 and args.lr is None
+
+
+@pytest.mark.parametrize(
+    ("extra", "reason"),
+    [
+        # Adam's steps are lr-sized: the loss explodes without overflowing
+        (["--epochs", "3"], "(the loss rose from "),
+        # SGD with momentum at lr 1e6 overflows a float within a few epochs
+        (["--optimizer", "sgd", "--epochs", "30"], "(overflow in epoch "),
+    ],
+)
+def test_diverging_demo_prints_the_hint_and_exits_1(tmp_path, capsys, extra, reason):
+    argv = ["demo", "--lr", "1e6", "--samples", "20", "--no-progress", "--out", str(tmp_path)]
+    assert cli.main(argv + extra) == 1
+    out = capsys.readouterr().out
+    (hint,) = [line for line in out.splitlines() if "diverged" in line]
+    assert hint.startswith("training diverged: try a smaller --lr " + reason)
+    assert "accuracy" not in out
+    assert not (tmp_path / "model.json").exists()
+    assert not (tmp_path / "decision_boundary.svg").exists()
+
+
+def test_divergence_rule():
+    from autograd_mini.demo import _divergence
+    from autograd_mini.train import History
+
+    def rule(losses):
+        return _divergence(History(loss=losses, accuracy=[0.5] * len(losses)))
+
+    assert rule([1.0, 0.1]) is None
+    assert rule([1.0, 9.9]) is None  # rising, but within 10x: noisy, not diverged
+    assert rule([1.0, 10.5]) == "the loss rose from 1 in epoch 1 to 10.5 in epoch 2"
+    assert rule([1.0, float("inf")]) == "the loss became inf"
+    assert rule([float("nan"), 1.0]) is not None

@@ -304,3 +304,17 @@ def test_a_plain_callable_model_trains_with_its_own_optimizer():
         model, [[1.0], [-1.0]], [1, 0], optimizer=SGD([w], lr=0.5), epochs=3, progress=False
     )
     assert w.data > 0 and history.accuracy[-1] == 1.0
+
+
+def test_fit_turns_an_overflow_into_a_message_naming_the_epoch_and_the_cure():
+    model = MLP(2, [4, 1], seed=0)
+    X, y = [[1.0, 2.0], [-1.0, 0.5]], [1, 0]
+    # Epoch 1 is computed at the initial weights (finite); its huge step makes
+    # every epoch-2 pre-activation overflow.
+    with pytest.raises(OverflowError) as caught:
+        fit(model, X, y, optimizer=SGD(model, lr=1e200), epochs=5, progress=False)
+    message = str(caught.value)
+    assert message.startswith("fit: training diverged in epoch 2 of 5 (")
+    assert message.endswith("); try a smaller learning rate")
+    engine_error = caught.value.__cause__
+    assert isinstance(engine_error, OverflowError) and str(engine_error) in message
