@@ -246,3 +246,48 @@ def test_pathlib_and_str_paths(tmp_path):
     model = Neuron(2, seed=0)
     io.save(model, pathlib.Path(tmp_path) / "a.json")
     assert io.load(str(tmp_path / "a.json")).state_dict() == model.state_dict()
+
+
+@pytest.mark.parametrize(
+    ("where", "error", "message"),
+    [
+        ("missing", FileNotFoundError, "save: directory '{base}/missing' does not exist"),
+        ("file.txt", NotADirectoryError, "save: '{base}/file.txt' is not a directory"),
+    ],
+)
+def test_save_into_a_bad_directory_names_the_callers_path(tmp_path, where, error, message):
+    (tmp_path / "file.txt").write_text("x")
+    target = tmp_path / where / "model.json"
+    with pytest.raises(error) as caught:
+        io.save(Neuron(1, seed=0), target)
+    assert str(caught.value) == message.format(base=tmp_path)
+    assert sorted(os.listdir(tmp_path)) == ["file.txt"]
+
+
+def test_save_onto_a_directory_is_refused_by_name(tmp_path):
+    with pytest.raises(IsADirectoryError, match=r"save: '.*' is a directory, not a file"):
+        io.save(Neuron(1, seed=0), tmp_path)
+    assert os.listdir(tmp_path) == []
+
+
+def test_os_errors_about_the_temp_file_name_the_target_and_leave_nothing(tmp_path, monkeypatch):
+    target = tmp_path / "model.json"
+
+    def refused_replace(src, dst):
+        raise PermissionError(13, "Permission denied", src, None, dst)
+
+    monkeypatch.setattr(io.os, "replace", refused_replace)
+    with pytest.raises(PermissionError) as caught:
+        io.save(Neuron(1, seed=0), target)
+    assert str(caught.value) == f"save: cannot write {str(target)!r}: Permission denied"
+    assert ".tmp" not in str(caught.value)
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_refused_temp_file_names_the_target(tmp_path, monkeypatch):
+    def refused_mkstemp(prefix, suffix, dir):
+        raise PermissionError(13, "Permission denied", os.path.join(dir, prefix + "x" + suffix))
+
+    monkeypatch.setattr(io.tempfile, "mkstemp", refused_mkstemp)
+    with pytest.raises(PermissionError, match=r"^save: cannot write '.*model.json': Permission"):
+        io.save(Neuron(1, seed=0), tmp_path / "model.json")
