@@ -4,8 +4,10 @@
 `f(*inputs)` (under `no_grad`) and returns (f(x+eps) - f(x-eps)) / (2 eps) per
 input. `gradcheck(f, inputs)` runs `f(*inputs).backward()` too and compares:
 it returns a `GradcheckReport`, truthy when every input agrees within
-`atol + rtol * |numeric|`, whose text names the worst input with its analytic
-and numeric gradients. Inputs' data and grads are restored afterwards.
+`atol + rtol * |numeric|`, whose text names the worst input (by index and by
+name) with its analytic and numeric gradients. Inputs' data and grads are
+restored afterwards. Labels like "w3" repeat in a network (every neuron has
+one), so pass `names=` to say which is which, e.g. from `named_parameters()`.
 
 Imports only `autograd_mini.engine`.
 
@@ -65,7 +67,7 @@ class GradcheckReport:
         ok: True when every input is within tolerance.
         analytic: gradients from `backward()`, one per input.
         numeric: central-difference gradients, one per input.
-        names: a label per input (its label, or "input i").
+        names: a name per input: from `names=`, else its label, else "".
         worst: index of the input with the largest |analytic - numeric| / tolerance.
         atol, rtol: the tolerances used.
     """
@@ -86,8 +88,10 @@ class GradcheckReport:
         a, n = self.analytic[i], self.numeric[i]
         tolerance = self.atol + self.rtol * abs(n)
         verdict = "passed" if self.ok else "FAILED"
+        count = len(self.analytic)
+        which = f"input {i} {self.names[i]!r}" if self.names[i] else f"input {i}"
         return (
-            f"gradcheck {verdict} for {len(self.analytic)} inputs; worst: {self.names[i]}: "
+            f"gradcheck {verdict} for {count} input{'' if count == 1 else 's'}; worst: {which}: "
             f"analytic {a:.10g}, numeric {n:.10g}, |difference| {abs(a - n):.3g} "
             f"({'<=' if abs(a - n) <= tolerance else '>'} tolerance {tolerance:.3g})"
         )
@@ -97,6 +101,7 @@ def gradcheck(
     f: Function,
     inputs: Sequence[Value],
     *,
+    names: Sequence[str] | None = None,
     eps: float = 1e-6,
     atol: float = 1e-5,
     rtol: float = 1e-3,
@@ -105,12 +110,24 @@ def gradcheck(
 
     The inputs' grads are zeroed for the check and restored afterwards.
 
+    Args:
+        f: builds the output Value from the inputs, `f(*inputs)`.
+        inputs: the Values to differentiate with respect to.
+        names: one name per input for the report (default: each input's label).
+            For a Module: `pairs = model.named_parameters()`, then
+            `gradcheck(f, [v for _, v in pairs], names=[n for n, _ in pairs])`.
+        eps: finite-difference step.
+        atol, rtol: an input passes when |analytic - numeric| <= atol + rtol * |numeric|.
+
     >>> from autograd_mini import Value
     >>> x = Value(2.0, label="x")
     >>> print(gradcheck(lambda v: v ** 3, [x]))  # doctest: +ELLIPSIS
-    gradcheck passed for 1 inputs; worst: 'x': analytic 12, numeric 12..., |difference| ...
+    gradcheck passed for 1 input; worst: input 0 'x': analytic 12, numeric 12..., |difference| ...
+    >>> gradcheck(lambda v: v ** 3, [x], names=["layers.0.w.1"]).names
+    ('layers.0.w.1',)
     """
     values = _check_inputs(inputs, "gradcheck")
+    given = _check_names(names, len(values))
     _check_positive(eps, "gradcheck", "eps")
     absolute = _check_positive(atol, "gradcheck", "atol", allow_zero=True)
     relative = _check_positive(rtol, "gradcheck", "rtol", allow_zero=True)
@@ -130,12 +147,12 @@ def gradcheck(
     numeric = tuple(numerical_grad(f, values, eps=eps))
     ratios = [_excess(a, n, absolute, relative) for a, n in zip(analytic, numeric, strict=True)]
     worst = max(range(len(ratios)), key=ratios.__getitem__)
-    names = tuple(repr(v.label) if v.label else f"input {i}" for i, v in enumerate(values))
+    shown = given if given is not None else tuple(v.label for v in values)
     return GradcheckReport(
         ok=all(r <= 1.0 for r in ratios),
         analytic=analytic,
         numeric=numeric,
-        names=names,
+        names=shown,
         worst=worst,
         atol=absolute,
         rtol=relative,
@@ -156,6 +173,21 @@ def _check_inputs(inputs: object, where: str) -> list[Value]:
         if not isinstance(v, Value):
             raise TypeError(f"{where}: inputs[{i}] must be a Value, got {type(v).__name__}")
     return list(inputs)
+
+
+def _check_names(names: object, count: int) -> tuple[str, ...] | None:
+    if names is None:
+        return None
+    if isinstance(names, str) or not isinstance(names, Sequence):
+        raise TypeError(f"gradcheck: names must be a list of str, got {type(names).__name__}")
+    for i, name in enumerate(names):
+        if not isinstance(name, str):
+            raise TypeError(f"gradcheck: names[{i}] must be a str, got {type(name).__name__}")
+    if len(names) != count:
+        raise ValueError(
+            f"gradcheck: names must have one entry per input ({count}), got {len(names)}"
+        )
+    return tuple(names)
 
 
 def _check_positive(value: object, where: str, what: str, allow_zero: bool = False) -> float:

@@ -73,7 +73,9 @@ def test_gradcheck_catches_a_wrong_derivative_and_reports_the_worst_input():
     assert report.analytic[1] == 3.0
     assert report.numeric[1] == pytest.approx(6.0, abs=1e-6)
     text = str(report)
-    assert text.startswith("gradcheck FAILED for 2 inputs; worst: 'bad': analytic 3, numeric 6")
+    assert text.startswith(
+        "gradcheck FAILED for 2 inputs; worst: input 1 'bad': analytic 3, numeric 6"
+    )
     assert "> tolerance" in text
 
 
@@ -136,3 +138,47 @@ def test_unlabelled_inputs_are_named_by_index():
 def test_bad_arguments(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_one_input_is_singular():
+    text = str(gradcheck(wrong_square, [Value(1.0)]))
+    assert text.startswith("gradcheck FAILED for 1 input; worst: input 0: analytic 1, numeric 2")
+
+
+def test_repeated_labels_are_told_apart_by_index():
+    # Two neurons, both with a "w0": the report must say which one is wrong.
+    first, second = Value(1.0, label="w0"), Value(3.0, label="w0")
+    report = gradcheck(lambda a, b: a * 2 + wrong_square(b), [first, second])
+    assert report.names == ("w0", "w0")
+    assert "worst: input 1 'w0':" in str(report)
+
+
+def test_names_from_named_parameters_appear_in_the_report():
+    from autograd_mini.nn import MLP
+
+    model = MLP(2, [2, 1], seed=0)
+    pairs = model.named_parameters()
+    target = pairs[4][1]  # layers.0.neurons.1.w.1 (after w.0, w.1, b of neuron 0, then w.0)
+
+    def loss(*params):
+        # the model's output, plus a wrong-derivative term on one parameter
+        return model([0.5, -1.0]) + wrong_square(params[4]) - target * target
+
+    report = gradcheck(loss, [v for _, v in pairs], names=[n for n, _ in pairs])
+    assert report.names == tuple(n for n, _ in pairs)
+    assert report.worst == 4
+    assert f"worst: input 4 {pairs[4][0]!r}:" in str(report)
+    assert pairs[4][0] == "layers.0.neurons.1.w.1"
+
+
+@pytest.mark.parametrize(
+    ("names", "error", "message"),
+    [
+        ("ab", TypeError, "gradcheck: names must be a list of str, got str"),
+        (["a", 1], TypeError, r"gradcheck: names\[1\] must be a str, got int"),
+        (["a"], ValueError, r"gradcheck: names must have one entry per input \(2\), got 1"),
+    ],
+)
+def test_bad_names_are_refused(names, error, message):
+    with pytest.raises(error, match=message):
+        gradcheck(lambda a, b: a * b, [Value(1.0), Value(2.0)], names=names)
