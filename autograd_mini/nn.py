@@ -154,7 +154,7 @@ class Neuron(Module):
     def __init__(self, nin: int, activation: str = "relu", seed: int | None = None) -> None:
         self.nin = _check_count(nin, "Neuron", "nin")
         self.activation = _check_activation(activation, "Neuron")
-        rng = random.Random(seed)
+        rng = random.Random(_check_seed(seed, "Neuron"))
         bound = 1.0 / math.sqrt(nin)
         self.w = [Value(rng.uniform(-bound, bound), label=f"w{i}") for i in range(nin)]
         self.b = Value(rng.uniform(-bound, bound), label="b")
@@ -204,7 +204,7 @@ class Layer(Module):
         self.nin = _check_count(nin, "Layer", "nin")
         self.nout = _check_count(nout, "Layer", "nout")
         self.activation = _check_activation(activation, "Layer")
-        rng = random.Random(seed)
+        rng = random.Random(_check_seed(seed, "Layer"))
         self.neurons = [Neuron(nin, activation, seed=rng.getrandbits(64)) for _ in range(nout)]
         self._assign_scopes()
 
@@ -242,7 +242,7 @@ class MLP(Module):
             raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
         self.nouts = [_check_count(n, "MLP", "nouts") for n in nouts]
         self.activation = _check_activation(activation, "MLP")
-        rng = random.Random(seed)
+        rng = random.Random(_check_seed(seed, "MLP"))
         sizes = [nin, *self.nouts]
         self.layers = [
             Layer(
@@ -300,6 +300,14 @@ def _check_count(n: object, where: str, what: str) -> int:
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"{where}: {what} must be a positive int, got {n!r}")
     return n
+
+
+def _check_seed(seed: object, where: str) -> int | None:
+    # random.Random would also take a str, float or bool and silently derive some
+    # other stream from it; only None or an int means what the caller expects.
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
+        raise TypeError(f"{where}: seed must be None or an int, got {seed!r}")
+    return seed
 
 
 def _check_activation(name: object, where: str) -> str:

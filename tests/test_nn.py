@@ -254,3 +254,23 @@ def test_reprs_describe_the_architecture() -> None:
     assert repr(MLP(2, [16, 1])) == "MLP(nin=2, nouts=[16, 1], activation='relu')"
     assert repr(Layer(2, 3, activation="tanh")) == "Layer(nin=2, nout=3, activation='tanh')"
     assert repr(Neuron(4)) == "Neuron(nin=4, activation='relu')"
+
+
+@pytest.mark.parametrize("seed", ["x", 1.5, True, False, b"1", [1]])
+@pytest.mark.parametrize(
+    ("where", "build"),
+    [
+        ("Neuron", lambda seed: Neuron(2, seed=seed)),
+        ("Layer", lambda seed: Layer(2, 3, seed=seed)),
+        ("MLP", lambda seed: MLP(2, [3, 1], seed=seed)),
+    ],
+)
+def test_seed_must_be_none_or_an_int(where, build, seed) -> None:
+    with pytest.raises(TypeError, match=rf"^{where}: seed must be None or an int, got "):
+        build(seed)
+
+
+def test_int_and_none_seeds_still_work() -> None:
+    assert MLP(2, [3, 1], seed=7).state_dict() == MLP(2, [3, 1], seed=7).state_dict()
+    assert MLP(2, [3, 1], seed=2**70).state_dict() != MLP(2, [3, 1], seed=7).state_dict()
+    assert len(MLP(2, [3, 1], seed=None).parameters()) == 13
