@@ -23,6 +23,7 @@ Imports `nn`, `losses`, `optim`, `data`, `train`, `io`, `plots` (and `viz` when 
 from __future__ import annotations
 
 import csv
+import inspect
 import json
 import math
 import os
@@ -30,7 +31,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Any, TextIO
 
 from autograd_mini import data, io, losses, plots
 from autograd_mini.engine import Value
@@ -38,7 +39,15 @@ from autograd_mini.nn import MLP
 from autograd_mini.optim import SGD, Adam, linear_decay
 from autograd_mini.train import History, evaluate, fit
 
-__all__ = ["DATASETS", "DIVERGENCE_FACTOR", "OPTIMIZERS", "DemoResult", "Dataset", "run_demo"]
+__all__ = [
+    "DATASETS",
+    "DIVERGENCE_FACTOR",
+    "GRAPH_TITLE",
+    "OPTIMIZERS",
+    "DemoResult",
+    "Dataset",
+    "run_demo",
+]
 
 
 @dataclass(frozen=True)
@@ -63,6 +72,12 @@ DATASETS: dict[str, Dataset] = {
 # on the default moons for every seed we tried (0-5).
 OPTIMIZERS: dict[str, float] = {"adam": 0.05, "sgd": 0.2}
 """The optimizers `--optimizer` accepts, with their default starting lr."""
+
+DIVERGENCE_FACTOR = 10.0
+"""A final loss this many times the first epoch's counts as diverged (steps overshoot)."""
+
+GRAPH_TITLE = "{loss} loss of one training sample (class {label}) at the initial weights"
+"""The title of loss_graph.svg (each node shows its data and its gradient)."""
 
 
 @dataclass
@@ -192,10 +207,6 @@ def run_demo(
     return result
 
 
-DIVERGENCE_FACTOR = 10.0
-"""A final loss this many times the first epoch's counts as diverged (steps overshoot)."""
-
-
 def _divergence(history: History) -> str | None:
     """Why `history` looks diverged (non-finite or exploding loss), else None."""
     first, last = history.loss[0], history.loss[-1]
@@ -236,8 +247,12 @@ def _write_graph_svg(
     root = _one_sample_loss(model, x, y, loss)
     root.label = "loss"
     root.backward()
+    options: dict[str, Any] = {"group": "neuron"}
+    # `title=` is newer than draw_graph itself; an older viz draws without one.
+    if "title" in inspect.signature(draw_graph).parameters:
+        options["title"] = GRAPH_TITLE.format(label=y, loss=loss.replace("_", " "))
     try:
-        svg = draw_graph(root, group="neuron").pipe(format="svg")
+        svg = draw_graph(root, **options).pipe(format="svg")
     except graphviz.ExecutableNotFound:
         return None, "skipped (Graphviz 'dot' not found; install it: sudo apt-get install graphviz)"
     finally:

@@ -409,3 +409,40 @@ def test_divergence_rule():
     assert rule([1.0, 10.5]) == "the loss rose from 1 in epoch 1 to 10.5 in epoch 2"
     assert rule([1.0, float("inf")]) == "the loss became inf"
     assert rule([float("nan"), 1.0]) is not None
+
+
+class FakeTitledViz(FakeViz):
+    """A draw_graph that takes `title=` (the newer viz)."""
+
+    def __init__(self):
+        super().__init__()
+        self.titles = []
+
+    def draw_graph(self, root, group=None, *, title=None):
+        self.titles.append(title)
+        return super().draw_graph(root, group=group)
+
+
+def test_loss_graph_gets_a_title_when_draw_graph_takes_one(tmp_path, monkeypatch):
+    fake = FakeTitledViz()
+    monkeypatch.setitem(sys.modules, "autograd_mini.viz", fake)
+    X, y = DATASETS["blobs"].make(10, 0)
+    from autograd_mini.demo import _write_graph_svg
+    from autograd_mini.nn import MLP
+
+    _write_graph_svg(MLP(2, [4, 3], seed=0), X[0], y[0], str(tmp_path / "g.svg"), "cross_entropy")
+    assert fake.titles == [
+        f"cross entropy loss of one training sample (class {y[0]}) at the initial weights"
+    ]
+    assert fake.calls[0][2] == "neuron"
+
+
+def test_real_loss_graph_svg_carries_the_title_if_viz_supports_it(tmp_path):
+    import inspect
+
+    from autograd_mini.viz import draw_graph
+
+    run_demo(epochs=1, samples=10, progress=False, out=str(tmp_path), stream=io_module.StringIO())
+    svg = (tmp_path / "loss_graph.svg").read_text()
+    titled = "title" in inspect.signature(draw_graph).parameters
+    assert ("loss of one training sample" in svg) == titled
