@@ -136,9 +136,8 @@ def run_demo(
     os.makedirs(out, exist_ok=True)
     # Drawn before training: the loss is not yet zero there, so backward leaves
     # a gradient worth looking at on every node (after training most are 0).
-    graph = _write_graph_svg(
-        model, X_train[0], y_train[0], os.path.join(out, "loss_graph.svg"), spec.loss
-    )
+    # Written only after training succeeded, so a diverged run writes nothing.
+    graph_svg, graph_note = _graph_svg(model, X_train[0], y_train[0], spec.loss)
     started = time.perf_counter()
     try:
         history = fit(
@@ -191,7 +190,11 @@ def run_demo(
                 model, X_train, y_train, X_test, y_test, os.path.join(out, "decision_boundary.svg")
             ),
         ),
-        ("loss graph (1 sample, initial weights)", *graph),
+        (
+            "loss graph (1 sample, initial weights)",
+            _write_bytes(graph_svg, os.path.join(out, "loss_graph.svg")),
+            graph_note,
+        ),
     ):
         if path is not None:
             files[name] = path
@@ -234,7 +237,15 @@ def _one_sample_loss(model: MLP, x: Sequence[float], label: int, loss: str) -> V
 def _write_graph_svg(
     model: MLP, x: Sequence[float], y: int, path: str, loss: str = "hinge"
 ) -> Written:
-    """The loss graph of one sample with its gradients, as SVG, one cluster per neuron.
+    """The loss graph of one sample with its gradients, as SVG, one cluster per neuron."""
+    svg, note = _graph_svg(model, x, y, loss)
+    return _write_bytes(svg, path), note
+
+
+def _graph_svg(
+    model: MLP, x: Sequence[float], y: int, loss: str = "hinge"
+) -> tuple[bytes | None, str | None]:
+    """The SVG of `_write_graph_svg`, or None and a note saying why it is missing.
 
     Runs backward() on that one-sample loss and clears the model's grads again.
     """
@@ -257,9 +268,15 @@ def _write_graph_svg(
         return None, "skipped (Graphviz 'dot' not found; install it: sudo apt-get install graphviz)"
     finally:
         model.zero_grad()
+    return (svg if isinstance(svg, bytes) else svg.encode("utf-8")), None
+
+
+def _write_bytes(content: bytes | None, path: str) -> str | None:
+    if content is None:
+        return None
     with open(path, "wb") as f:
-        f.write(svg if isinstance(svg, bytes) else svg.encode("utf-8"))
-    return path, None
+        f.write(content)
+    return path
 
 
 def _write_history_csv(history: History, path: str) -> str:

@@ -395,6 +395,8 @@ def test_diverging_demo_prints_the_hint_and_exits_1(tmp_path, capsys, extra, rea
     assert "accuracy" not in out
     assert not (tmp_path / "model.json").exists()
     assert not (tmp_path / "decision_boundary.svg").exists()
+    assert os.listdir(tmp_path) == []  # not even the loss graph drawn before training
+    assert os.listdir(tmp_path) == []  # not even the loss graph drawn before training
 
 
 def test_divergence_rule():
