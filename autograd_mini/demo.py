@@ -13,6 +13,9 @@ time, and writes into an output directory:
                              (needs autograd_mini.viz and Graphviz)
 
 A picture whose optional dependency is missing is replaced by a one-line note.
+When training diverges (an overflow, or a final loss over DIVERGENCE_FACTOR
+times the first epoch's) it prints "training diverged: try a smaller --lr"
+with the reason, writes no file, and the result's `diverged` says why.
 
 Imports `nn`, `losses`, `optim`, `data`, `train`, `io`, `plots` (and `viz` when present).
 
