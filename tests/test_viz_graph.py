@@ -329,3 +329,39 @@ def test_hidden_parents_of_a_wide_node_share_one_counted_arrow() -> None:
     assert len(from_more) == 1
     kept_parents = sum(1 for e in scene.edges if e.head == scene.boxes[-1].op_key) - 1
     assert from_more[0].count + kept_parents == 500
+
+
+# --- neuron order in grouped pictures ---------------------------------------
+
+
+def neuron_order(dot: graphviz.Digraph, axis: str) -> dict[int, list[int]]:
+    """Per layer, the neuron indices sorted by where their boxes' titles are drawn."""
+    import re
+
+    root = ET.fromstring(dot.pipe(format="svg"))
+    seen: dict[int, list[tuple[float, int]]] = {}
+    for g in root.iter(f"{SVG}g"):
+        texts = list(g.iter(f"{SVG}text"))
+        match = (
+            re.fullmatch(r"layers\.(\d+)\.neurons\.(\d+)", texts[0].text or "") if texts else None
+        )
+        if g.get("class") == "node" and match:
+            position = float(texts[0].get(axis, "nan"))
+            seen.setdefault(int(match.group(1)), []).append((position, int(match.group(2))))
+    return {layer: [n for _, n in sorted(boxes)] for layer, boxes in seen.items()}
+
+
+@pytest.mark.parametrize(
+    ("sizes", "rankdir", "axis"),
+    [([16, 16, 1], "LR", "y"), ([16, 16, 1], "TB", "x"), ([3, 2, 1], "LR", "y")],
+)
+def test_grouped_neurons_are_drawn_in_index_order(
+    sizes: list[int], rankdir: str, axis: str
+) -> None:
+    # The demo's picture: one sample's hinge loss of MLP(2, [16, 16, 1]) (and notebook 4's
+    # smaller net). dot used to stack them 12..15, 0..11.
+    model = MLP(2, sizes, seed=0)
+    loss = (1 - model([0.5, -1.0])).relu()  # type: ignore[operator]
+    loss.backward()
+    order = neuron_order(draw_graph(loss, group="neuron", rankdir=rankdir), axis)
+    assert order == {layer: list(range(size)) for layer, size in enumerate(sizes)}

@@ -131,6 +131,10 @@ def scene_to_digraph(
             # Whole layers of neurons are joined by dense bundles of arrows: give them room.
             "ranksep": "1.2" if scene.group == "neuron" else "0.35",
             "bgcolor": "white",
+            # dot's final crossing-reduction pass over clusters reshuffles boxes
+            # whose order costs no crossings (a layer's neurons all connect alike),
+            # e.g. neurons 12..15 above 0..11; without it they keep index order.
+            "remincross": "false",
         },
         node_attr={"fontname": font, "fontsize": "11", "color": STYLE["ink"]},
         edge_attr={"color": STYLE["edge"], "arrowsize": "0.6"},
@@ -191,7 +195,10 @@ def scene_to_digraph(
                 color="#94a3b8",
                 fontcolor="#475569",
             )
-            for key in keys:
+            # dot places a cluster's nodes in the order they are declared, and
+            # with rankdir TB/BT that order ends up mirrored (measured with dot
+            # 2.43-9): declare them so index 0 is on top (LR) or on the left (TB).
+            for key in reversed(keys) if rankdir in ("TB", "BT") else keys:
                 emit(cluster, key)
     # Edge labels make dot route around them; on dense pictures they cost
     # readability, so only a sparse picture names how many Values an arrow carries.
