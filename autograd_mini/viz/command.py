@@ -75,7 +75,7 @@ def run_graph_from_args(args: argparse.Namespace, *, stderr: TextIO | None = Non
     >>> parser = argparse.ArgumentParser()
     >>> add_graph_arguments(parser)
     >>> run_graph_from_args(parser.parse_args(["x +* 1"]), stderr=sys.stdout)
-    autograd-mini graph: error: expression: invalid syntax (invalid syntax, at column 4)
+    autograd-mini graph: error: expression: invalid syntax (at column 4)
     2
     """
     return run_graph(
