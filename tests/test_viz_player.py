@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import graphviz
 import pytest
 
 from autograd_mini import Value
 from autograd_mini.nn import MLP
-from autograd_mini.viz import Animation, animate, trace_backward
+from autograd_mini.viz import Animation, animate, draw_graph, trace_backward
 from autograd_mini.viz.frames import expression
 from autograd_mini.viz.player import player_template
 
@@ -244,3 +247,24 @@ def test_a_gradient_with_a_user_still_to_come_stays_grey() -> None:
     texts = [texts_of(svg, "v1")[-1] for svg in anim.frames]
     first = texts.index("grad 1")
     assert colours[first] == "#94a3b8" and colours[texts.index("grad 13")] == "#b91c1c"
+
+
+@pytest.mark.parametrize("function", [draw_graph, trace_backward, animate])
+@pytest.mark.parametrize("root", [3.0, 2, None, "x", [Value(1.0)]])
+def test_a_root_that_is_not_a_value_is_a_type_error_naming_the_type(
+    function: Callable[[Any], Any], root: object
+) -> None:
+    with pytest.raises(TypeError) as caught:
+        function(root)
+    message = str(caught.value)
+    assert message.startswith(f"{function.__name__}: root must be a Value, got ")
+    assert type(root).__name__ in message and "\n" not in message
+
+
+def test_animate_without_dot_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(graphviz.ExecutableNotFound) as caught:
+        animate(karpathy())
+    assert str(caught.value) == (
+        "animate: Graphviz 'dot' not found; install it (e.g. sudo apt-get install graphviz)"
+    )

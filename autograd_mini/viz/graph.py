@@ -24,7 +24,7 @@ import graphviz
 
 from autograd_mini.engine import Value
 from autograd_mini.viz.escape import dot_text, record_field
-from autograd_mini.viz.scene import Box, Scene, build_scene
+from autograd_mini.viz.scene import Box, Scene, build_scene, require_value
 
 __all__ = ["RANKDIRS", "STYLE", "draw_graph", "scene_to_digraph"]
 
@@ -79,6 +79,7 @@ def draw_graph(
     >>> print(draw_graph(y).source.count("record"))
     2
     """
+    require_value(root, "draw_graph")
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw_graph: unknown rankdir {rankdir!r} (must be one of {RANKDIRS})")
     scene = build_scene(root, group=group, max_nodes=max_nodes, collapse=collapse)

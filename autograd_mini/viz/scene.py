@@ -25,7 +25,7 @@ from autograd_mini.engine import Value
 from autograd_mini.viz.escape import format_number
 from autograd_mini.viz.groups import GROUPS, describe_group, group_key
 
-__all__ = ["Box", "Edge", "OpNode", "Scene", "build_scene", "reading_order"]
+__all__ = ["Box", "Edge", "OpNode", "Scene", "build_scene", "reading_order", "require_value"]
 
 
 @dataclass
@@ -149,6 +149,19 @@ def build_scene(
         f"of {len(order)} (max_nodes={max_nodes})"
     )
     return scene
+
+
+def require_value(root: object, who: str) -> None:
+    """Refuse anything but a Value as the graph's root, naming the type given.
+
+    >>> require_value(3.0, "draw_graph")
+    Traceback (most recent call last):
+    ...
+    TypeError: draw_graph: root must be a Value, got float (wrap numbers as Value(3.0))
+    """
+    if not isinstance(root, Value):
+        hint = " (wrap numbers as Value(3.0))" if isinstance(root, (int, float)) else ""
+        raise TypeError(f"{who}: root must be a Value, got {type(root).__name__}{hint}")
 
 
 def _size_at_least(order: list[Value], group: str | None, collapse: bool) -> int:

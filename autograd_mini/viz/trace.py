@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from autograd_mini.engine import Value
 from autograd_mini.viz.escape import clean_text, format_number, html_text
-from autograd_mini.viz.scene import reading_order
+from autograd_mini.viz.scene import reading_order, require_value
 
 __all__ = ["Step", "Trace", "node_names", "trace_backward"]
 
@@ -192,6 +192,7 @@ def trace_backward(root: Value, gradient: float = 1.0) -> Trace:
     >>> steps[0].local_grads, steps[0].contributions
     ((-3.0, 2.0), (-3.0, 2.0))
     """
+    require_value(root, "trace_backward")
     names = node_names(root)
     grads: dict[int, float] = {}
     grads[id(root)] = float(gradient)
