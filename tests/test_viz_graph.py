@@ -247,7 +247,7 @@ def test_grouping_an_mlp_loss_by_neuron_and_by_layer() -> None:
     # Every parameter lands in exactly one group, and its group holds its whole neuron.
     layer0 = next(b for b in by_layer.boxes if b.title == "layers.0")
     assert sum(1 for v in layer0.members if not v.parents) == 16 * 3
-    assert "dot ×64" in layer0.detail and "relu ×64" in layer0.detail
+    assert layer0.detail == "16 neurons: w·x + b → relu (×4) · 48 params"  # 4 samples
     # Arrows between layers say how many Values they carry: 16 outputs x 4 samples.
     layer1 = next(b for b in by_layer.boxes if b.title == "layers.1")
     carried = next(e for e in by_layer.edges if (e.tail, e.head) == (layer0.key, layer1.key))
@@ -365,3 +365,42 @@ def test_grouped_neurons_are_drawn_in_index_order(
     loss.backward()
     order = neuron_order(draw_graph(loss, group="neuron", rankdir=rankdir), axis)
     assert order == {layer: list(range(size)) for layer, size in enumerate(sizes)}
+
+
+# --- readable group boxes and a title ----------------------------------------
+
+
+def test_a_neuron_box_says_what_the_neuron_computes() -> None:
+    model = MLP(2, [3, 1], seed=0)
+    out = model([0.5, -1.0])
+    out.backward()
+    scene = build_scene(out, group="neuron")
+    details = {b.title: b.detail for b in scene.boxes if b.kind == "group"}
+    assert details["layers.0.neurons.0"] == "w·x + b → relu · 3 params"
+    assert details["layers.1.neurons.0"] == "w·x + b · 4 params"  # the linear output neuron
+
+
+def test_title_is_drawn_above_the_graph_and_kept_literal() -> None:
+    L, _ = karpathy()
+    L.backward()
+    title = 'Loss of one sample, grouped by neuron <b>&amp; "x"\nline two'
+    root = ET.fromstring(draw_graph(L, title=title).pipe(format="svg"))
+    texts = [(float(t.get("y", "nan")), t.text or "") for t in root.iter(f"{SVG}text")]
+    lines = [text for _, text in texts]
+    assert 'Loss of one sample, grouped by neuron <b>&amp; "x"' in lines and "line two" in lines
+    top = min(y for y, text in texts if text.startswith("Loss of one sample"))
+    assert all(top < y for y, text in texts if not text.startswith("Loss") and text != "line two")
+
+
+def test_title_and_summary_caption_both_show() -> None:
+    y = Value(1.0, label="x")
+    for _ in range(60):
+        y = y * 1.01
+    source = draw_graph(y, max_nodes=20, title="A chain").source
+    assert "A chain\\n(summarised: the 9 values nearest the output of 61" in source
+
+
+@pytest.mark.parametrize("title", [3, b"bytes", ["a"]])
+def test_title_must_be_text(title: object) -> None:
+    with pytest.raises(TypeError, match="draw_graph: title must be a str or None, got"):
+        draw_graph(Value(1.0), title=title)  # type: ignore[arg-type]

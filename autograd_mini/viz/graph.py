@@ -55,6 +55,7 @@ def draw_graph(
     collapse: bool = True,
     highlight: Iterable[Value] = (),
     highlight_color: str = STYLE["highlight_fill"],
+    title: str | None = None,
 ) -> graphviz.Digraph:
     """Draw the computation graph that produced `root`.
 
@@ -70,6 +71,7 @@ def draw_graph(
             its nodes.
         highlight: Values to colour (their box, or the group box holding them).
         highlight_color: their fill colour.
+        title: a heading above the picture, e.g. "Loss of one sample".
 
     Returns:
         A `graphviz.Digraph`; `.pipe(format="svg")` gives SVG, Jupyter shows it inline.
@@ -78,8 +80,12 @@ def draw_graph(
     >>> a = Value(2.0, label="a"); y = a.tanh(); y.backward()
     >>> print(draw_graph(y).source.count("record"))
     2
+    >>> 'label="tanh of a"' in draw_graph(y, title="tanh of a").source
+    True
     """
     require_value(root, "draw_graph")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"draw_graph: title must be a str or None, got {type(title).__name__}")
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw_graph: unknown rankdir {rankdir!r} (must be one of {RANKDIRS})")
     scene = build_scene(root, group=group, max_nodes=max_nodes, collapse=collapse)
@@ -92,6 +98,7 @@ def draw_graph(
         root_key=scene.box_of[id(root)],
         highlight_keys=highlight_keys,
         highlight_color=highlight_color,
+        title=title,
     )
 
 
@@ -114,6 +121,7 @@ def scene_to_digraph(
     root_key: str | None = None,
     highlight_keys: Iterable[str] = (),
     highlight_color: str = STYLE["highlight_fill"],
+    title: str | None = None,
 ) -> graphviz.Digraph:
     """Turn a `Scene` into DOT. Node and edge ids are the scene keys (kept in the SVG).
 
@@ -140,7 +148,13 @@ def scene_to_digraph(
         node_attr={"fontname": font, "fontsize": "11", "color": STYLE["ink"]},
         edge_attr={"color": STYLE["edge"], "arrowsize": "0.6"},
     )
-    if scene.caption:
+    if title:
+        # A graph has one label: the title goes on top, a summary note under it.
+        heading = dot_text(title, 200) + (
+            f"\\n({dot_text(scene.caption, 200)})" if scene.caption else ""
+        )
+        dot.attr(label=graphviz.nohtml(heading), labelloc="t", fontsize="14")
+    elif scene.caption:
         dot.attr(label=graphviz.nohtml(dot_text(scene.caption, 200)), labelloc="b")
     highlighted = set(highlight_keys)
     clustered = {key for keys in scene.clusters.values() for key in keys}
@@ -193,6 +207,7 @@ def scene_to_digraph(
             cluster.attr(
                 label=graphviz.nohtml(dot_text(name)),
                 style="rounded,dashed",
+                fontsize="11",  # not the title's size
                 color="#94a3b8",
                 fontcolor="#475569",
             )

@@ -36,7 +36,7 @@ class Box:
         key: DOT node id (also the SVG element id).
         kind: "value", "group" or "more".
         title: user text (label or group name); may be empty.
-        detail: a second line for groups ("dot ×4, relu ×4 · 3 params").
+        detail: a second line for groups ("w·x + b → relu · 3 params").
         data_text, grad_text: the two number fields, e.g. "data 2".
         members: the Values drawn by this box, in topological order.
         op_key: key of the op node feeding this box (single computed Values only).
