@@ -345,25 +345,34 @@ def neuron_order(dot: graphviz.Digraph, axis: str) -> dict[int, list[int]]:
         match = (
             re.fullmatch(r"layers\.(\d+)\.neurons\.(\d+)", texts[0].text or "") if texts else None
         )
-        if g.get("class") == "node" and match:
+        # A collapsed neuron is a node; with collapse=False it is a cluster of nodes.
+        if g.get("class") in ("node", "cluster") and match:
             position = float(texts[0].get(axis, "nan"))
             seen.setdefault(int(match.group(1)), []).append((position, int(match.group(2))))
     return {layer: [n for _, n in sorted(boxes)] for layer, boxes in seen.items()}
 
 
 @pytest.mark.parametrize(
-    ("sizes", "rankdir", "axis"),
-    [([16, 16, 1], "LR", "y"), ([16, 16, 1], "TB", "x"), ([3, 2, 1], "LR", "y")],
+    ("sizes", "rankdir", "axis", "collapse"),
+    [
+        ([16, 16, 1], "LR", "y", True),
+        ([16, 16, 1], "TB", "x", True),
+        ([3, 2, 1], "LR", "y", True),
+        ([5, 4, 1], "RL", "y", True),
+        ([5, 4, 1], "BT", "x", True),
+        ([5, 4, 1], "LR", "y", False),
+        ([5, 4, 1], "TB", "x", False),
+    ],
 )
 def test_grouped_neurons_are_drawn_in_index_order(
-    sizes: list[int], rankdir: str, axis: str
+    sizes: list[int], rankdir: str, axis: str, collapse: bool
 ) -> None:
     # The demo's picture: one sample's hinge loss of MLP(2, [16, 16, 1]) (and notebook 4's
     # smaller net). dot used to stack them 12..15, 0..11.
     model = MLP(2, sizes, seed=0)
     loss = (1 - model([0.5, -1.0])).relu()  # type: ignore[operator]
     loss.backward()
-    order = neuron_order(draw_graph(loss, group="neuron", rankdir=rankdir), axis)
+    order = neuron_order(draw_graph(loss, group="neuron", rankdir=rankdir, collapse=collapse), axis)
     assert order == {layer: list(range(size)) for layer, size in enumerate(sizes)}
 
 

@@ -158,6 +158,11 @@ def scene_to_digraph(
         dot.attr(label=graphviz.nohtml(dot_text(scene.caption, 200)), labelloc="b")
     highlighted = set(highlight_keys)
     clustered = {key for keys in scene.clusters.values() for key in keys}
+    if any(box.kind == "value" and box.key in clustered for box in scene.boxes):
+        # Neurons drawn as clusters of their nodes: dot's crossing reduction
+        # rotates whole clusters (neurons 3, 4, 0, 1, 2); a short run keeps the
+        # declared order, and a layer's neurons cross the same edges either way.
+        dot.attr(mclimit="0.01")
     op_of = {op.key: op for op in scene.op_nodes}
 
     def emit(target: graphviz.Digraph, key: str) -> None:
