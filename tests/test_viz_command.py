@@ -186,3 +186,27 @@ def test_a_variable_called_out_keeps_its_name(tmp_path: Path) -> None:
     status, _, _ = run("out * 2", ["out=1"], str(target))
     source = target.read_text(encoding="utf-8")
     assert status == 0 and "out_|" in source and "{out|" in source
+
+
+def test_the_user_can_name_the_result(tmp_path: Path) -> None:
+    target = tmp_path / "g.dot"
+    status, out, err = run("L = tanh(a*b)", ["a=2", "b=3"], str(target))
+    assert (status, err) == (0, "")
+    # tanh(6) = 0.9999877: the report must not round it to 1.
+    assert out.splitlines()[0] == "L = 0.99999"
+    source = target.read_text(encoding="utf-8")
+    assert "{L|" in source and "out" not in source
+
+
+@pytest.mark.parametrize(
+    ("expr", "message"),
+    [
+        ("a = a * 2", "'a' names the result and is also given with --set"),
+        ("L == a", "comparison is not allowed"),
+        ("L = a +", "incomplete"),
+        ("L = ", "expression: empty"),
+    ],
+)
+def test_naming_the_result_keeps_the_errors_clear(tmp_path: Path, expr: str, message: str) -> None:
+    status, _, err = run(expr, ["a=2"], str(tmp_path / "g.dot"))
+    assert status == 2 and message in err and err.count("\n") == 1

@@ -19,6 +19,7 @@ Imports `autograd_mini.expression` and `autograd_mini.viz`.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -27,7 +28,7 @@ import graphviz
 
 from autograd_mini.engine import UNARY_FUNCTIONS
 from autograd_mini.expression import ExpressionError, parse_assignment, parse_expression
-from autograd_mini.viz.escape import format_number
+from autograd_mini.viz.escape import format_number, format_unrounded
 from autograd_mini.viz.graph import RANKDIRS, draw_graph
 from autograd_mini.viz.player import animate
 
@@ -52,9 +53,13 @@ ROOT_NAME = "out"
 DESCRIPTION = (
     "Parse EXPR (numbers, names, + - * / **, unary minus, parentheses, "
     f"{' '.join(UNARY_FUNCTIONS)}; never eval), run backward() and write the graph picture. "
+    'Name the result with "L = ..." (default: out). '
     'An EXPR starting with "-" works as it is ("-a**2"), or after "--".'
 )
 """The ``graph`` command's --help text; the function list comes from the engine."""
+
+# "L = (a*b + c) * f": the result gets the user's name (not "==", which is a comparison).
+_NAMED_RESULT = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*=(?!=)(.*)\Z", re.DOTALL)
 
 
 def add_graph_arguments(parser: argparse.ArgumentParser) -> None:
@@ -200,17 +205,26 @@ def run_graph(
         if rankdir not in RANKDIRS:
             raise ExpressionError(f"--rankdir: must be one of {RANKDIRS}, got {rankdir!r}")
         picture_format = _format_of(output)
+        named = _NAMED_RESULT.match(expr)
+        root_name = ROOT_NAME if ROOT_NAME not in variables else f"{ROOT_NAME}_"
+        if named:
+            root_name, expr = named.group(1), named.group(2)
+            if root_name in variables:
+                raise ExpressionError(
+                    f"expression: {root_name!r} names the result and is also given with --set"
+                )
         root = parse_expression(expr, variables)
         if not root.label:
             # Otherwise the picture and the player call the result "#6": "d#6/da".
-            root.label = ROOT_NAME if ROOT_NAME not in variables else f"{ROOT_NAME}_"
+            root.label = root_name
         root.backward()
     except (ValueError, OverflowError, TypeError) as error:
         # ExpressionError and the engine's maths errors are all one-line messages.
         print(f"autograd-mini graph: error: {_one_line(error)}", file=err)
         return EXIT_BAD_INPUT
     leaves = {v.label: v for v in root.topological_order() if not v.parents and v.label}
-    print(f"{expr.strip()} = {format_number(root.data)}", file=out)
+    shown = root_name if named else expr.strip()
+    print(f"{shown} = {format_unrounded(root.data)}", file=out)
     for name in variables:
         grad = leaves[name].grad if name in leaves else 0.0
         print(f"  d/d{name} = {format_number(grad)}", file=out)
