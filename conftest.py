@@ -15,6 +15,12 @@ import shutil
 
 import pytest
 
+# Import the package before pytest collects its modules for doctests: otherwise
+# collecting autograd_mini/engine.py on its own (`pytest autograd_mini/engine.py
+# README.md`) executes engine.py a second time, and the README would then see two
+# different Value classes.
+import autograd_mini  # noqa: F401
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
