@@ -179,17 +179,25 @@ def _run_demo(args: argparse.Namespace) -> int:
 def _add_graph_parser(subparsers: argparse._SubParsersAction[_Parser]) -> None:
     # Imported when the parser is built, not at module import: graphviz and the
     # player stay unloaded for `demo`.
-    from autograd_mini.viz.command import add_graph_arguments
+    from autograd_mini.viz.command import DESCRIPTION, add_graph_arguments
 
     p = subparsers.add_parser(
         "graph",
         help="draw the graph of an arithmetic expression and its gradients",
-        description=(
-            "Parse EXPR (numbers, names, + - * / **, unary minus, parentheses, exp log tanh "
-            "sigmoid relu abs sqrt; never eval), run backward() and write the graph picture."
-        ),
+        description=DESCRIPTION,
     )
     add_graph_arguments(p)
+
+
+def _protect_graph_expression(argv: list[str]) -> list[str]:
+    """`graph "-a**2"`: keep argparse from reading an expression as an option."""
+    if not argv or argv[0] != "graph":
+        return argv
+    from autograd_mini.viz.command import add_graph_arguments, protect_expression
+
+    graph_parser = argparse.ArgumentParser(add_help=True)
+    add_graph_arguments(graph_parser)
+    return argv[:1] + protect_expression(graph_parser, argv[1:])
 
 
 def _run_graph(args: argparse.Namespace) -> int:
@@ -232,6 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     2
     """
     parser = build_parser()
+    argv = _protect_graph_expression(list(sys.argv[1:] if argv is None else argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse exits on --help (0) and on errors (2)

@@ -26,6 +26,7 @@ import ast
 import math
 import numbers
 import operator
+import re
 from collections.abc import Callable, Mapping
 from typing import Any, Union
 
@@ -62,6 +63,8 @@ _BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Div: operator.truediv,
     ast.Pow: operator.pow,
 }
+# Operators of one level chain left to right (a - b + c): such a chain is flat, not nested.
+_PRECEDENCE = {ast.Add: 1, ast.Sub: 1, ast.Mult: 2, ast.Div: 2}
 # Unary plus changes nothing (Value has no __pos__, and needs none).
 _UNARY: dict[type[ast.unaryop], Callable[[Any], Any]] = {
     ast.USub: operator.neg,
@@ -156,9 +159,7 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as error:
-        raise UnsupportedSyntaxError(
-            f"expression: invalid syntax ({error.msg}, at column {max(1, error.offset or 1)})"
-        ) from None
+        raise UnsupportedSyntaxError(_syntax_message(error, text.strip())) from None
     except (RecursionError, MemoryError):
         raise ExpressionTooLargeError("expression: nested too deeply") from None
     node_count = sum(1 for _ in ast.walk(tree))
@@ -167,7 +168,7 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
             f"expression: too large ({node_count} syntax nodes, at most {MAX_NODES})"
         )
     leaves = {name: _leaf(name, value) for name, value in variables.items()}
-    result = _Evaluator(leaves).visit(tree.body, depth=0)
+    result = _Evaluator(leaves, text.strip()).visit(tree.body, depth=0)
     return result if isinstance(result, Value) else Value(result)
 
 
@@ -181,8 +182,9 @@ def _leaf(name: str, value: float | Value) -> Value:
 class _Evaluator:
     """Walks the whitelisted tree bottom-up; numbers stay floats until they meet a Value."""
 
-    def __init__(self, leaves: dict[str, Value]) -> None:
+    def __init__(self, leaves: dict[str, Value], text: str) -> None:
         self.leaves = leaves
+        self.text = text
 
     def visit(self, node: ast.expr, depth: int) -> Number:
         if depth > MAX_DEPTH:
@@ -199,7 +201,14 @@ class _Evaluator:
                 )
             return self.leaves[node.id]
         if isinstance(node, ast.BinOp) and type(node.op) in _BINARY:
-            left = self.visit(node.left, depth + 1)
+            # a+b+c+... parses as ((a+b)+c)+...: a flat chain of one operator is
+            # not nesting, so its left spine keeps the depth (MAX_NODES still bounds it).
+            chained = (
+                isinstance(node.left, ast.BinOp)
+                and _PRECEDENCE.get(type(node.left.op)) == _PRECEDENCE.get(type(node.op))
+                and not isinstance(node.op, ast.Pow)
+            )
+            left = self.visit(node.left, depth if chained else depth + 1)
             right = self.visit(node.right, depth + 1)
             if isinstance(node.op, ast.Pow):
                 _check_exponent(right)
@@ -216,7 +225,23 @@ class _Evaluator:
             return signed
         if isinstance(node, ast.Call):
             return self._call(node, depth)
-        raise UnsupportedSyntaxError(f"expression: {_describe(node)} is not allowed{_at(node)}")
+        raise UnsupportedSyntaxError(
+            f"expression: {_describe(node)} is not allowed{self._operator_at(node)}"
+        )
+
+    def _operator_at(self, node: ast.expr) -> str:
+        """Where a refused operator is, plus a hint: "(at column 2; use ** for powers)"."""
+        column = node.col_offset
+        if not isinstance(node, ast.BinOp):
+            return f" (at column {column + 1})"
+        hint = _OPERATOR_HINTS.get(type(node.op), "")
+        symbol = _OPERATOR_SYMBOLS.get(type(node.op))
+        if symbol and node.lineno == node.end_lineno == 1:
+            # ast gives operators no position: look between the two operands.
+            start = node.left.end_col_offset or column
+            found = self.text.find(symbol, start, node.right.col_offset)
+            column = found if found >= 0 else column
+        return f" (at column {column + 1}{'; ' + hint if hint else ''})"
 
     def _number(self, node: ast.Constant) -> float:
         value = node.value
@@ -268,12 +293,44 @@ def _check_exponent(exponent: Number) -> None:
         )
 
 
+def _syntax_message(error: SyntaxError, text: str) -> str:
+    """One clean line for Python's SyntaxError, with the column where it went wrong.
+
+    >>> _syntax_message(SyntaxError("invalid syntax", ("<unknown>", 1, 0, "a +", 1, 0)), "a +")
+    'expression: incomplete, it ends after an operator or a "(" (at column 4)'
+    """
+    message = re.sub(r" \(detected at line \d+\)$", "", error.msg or "invalid syntax")
+    if not error.offset or error.offset > len(text):
+        # Python reports "the input ended too early" with offset 0.
+        if message == "invalid syntax":
+            message = 'incomplete, it ends after an operator or a "("'
+        return f"expression: {message} (at column {len(text) + 1})"
+    return f"expression: {message} (at column {error.offset})"
+
+
+# Operators Python parses but the whitelist refuses, written as the user wrote them.
+_OPERATOR_SYMBOLS = {
+    ast.BitXor: "^",
+    ast.BitAnd: "&",
+    ast.BitOr: "|",
+    ast.FloorDiv: "//",
+    ast.Mod: "%",
+    ast.MatMult: "@",
+    ast.LShift: "<<",
+    ast.RShift: ">>",
+    ast.Invert: "~",
+    ast.Not: "not",
+}
+_OPERATOR_HINTS = {ast.BitXor: "use ** for powers", ast.FloorDiv: "use / for division"}
+
+
 def _describe(node: ast.AST) -> str:
     for kind, description in _DESCRIPTIONS.items():
         if isinstance(node, kind):
             return description
     if isinstance(node, (ast.BinOp, ast.UnaryOp)):
-        return f"the operator {type(node.op).__name__}"
+        kind = type(node.op)
+        return f"the operator {_OPERATOR_SYMBOLS.get(kind, kind.__name__)}"
     return type(node).__name__
 
 

@@ -158,3 +158,48 @@ def test_assignments() -> None:
     ]:
         with pytest.raises(ExpressionError, match=message):
             parse_assignment(bad)
+
+
+# --- messages a student can act on ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a +", 'expression: incomplete, it ends after an operator or a "(" (at column 4)'),
+        ("  a * ", 'expression: incomplete, it ends after an operator or a "(" (at column 4)'),
+        ("a +* 1", "expression: invalid syntax (at column 4)"),
+        ("(a", "expression: '(' was never closed (at column 1)"),
+        ("'abc", "expression: unterminated string literal (at column 1)"),
+        ("a^2", "expression: the operator ^ is not allowed (at column 2; use ** for powers)"),
+        ("(a+1) ^ a", "expression: the operator ^ is not allowed (at column 7; use ** for powers)"),
+        ("a // 2", "expression: the operator // is not allowed (at column 3; use / for division)"),
+        ("a % 2", "expression: the operator % is not allowed (at column 3)"),
+    ],
+)
+def test_syntax_errors_are_one_clean_line_with_the_right_column(text: str, message: str) -> None:
+    with pytest.raises(UnsupportedSyntaxError) as caught:
+        parse_expression(text, {"a": 1.0})
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("joiner", ["+", "-", "*", "/", "-a+"])
+def test_a_long_flat_chain_of_one_precedence_level_is_not_too_deep(joiner: str) -> None:
+    terms = MAX_DEPTH + 10  # deeper than MAX_DEPTH as a tree, well under MAX_NODES
+    y = parse_expression(joiner.join(["a"] * terms), {"a": 2.0})
+    y.backward()
+    grad = next(v for v in y.topological_order() if v.label == "a").grad
+    h = 1e-6
+    up = parse_expression(joiner.join(["a"] * terms), {"a": 2.0 + h}).data
+    down = parse_expression(joiner.join(["a"] * terms), {"a": 2.0 - h}).data
+    assert grad == pytest.approx((up - down) / (2 * h), rel=1e-5, abs=1e-6)
+
+
+def test_real_nesting_and_power_towers_still_count_as_deep() -> None:
+    for deep in [
+        "-" * (MAX_DEPTH + 2) + "a",
+        "a" + "**a" * (MAX_DEPTH + 2),
+        "a*(" * 45 + "a" + ")" * 45,
+    ]:
+        with pytest.raises(ExpressionTooLargeError, match="nested too deeply"):
+            parse_expression(deep, {"a": 1.0})

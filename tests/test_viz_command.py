@@ -116,3 +116,97 @@ def test_in_a_fresh_interpreter(tmp_path: Path) -> None:
         check=False,
     )
     assert bad.returncode == 2 and len(bad.stderr.splitlines()) == 1
+
+
+# --- through autograd-mini's own argument parsing (cli.main) ------------------
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["-a**2", "--set", "a=3"],
+        ["--set", "a=3", "-a**2"],
+        ["--set=a=3", "-(a**2)"],
+        ["--set", "a=3", "--", "-a**2"],
+        ["--set", "a=3", "--rank", "TB", "--", "-a**2"],
+    ],
+)
+def test_an_expression_starting_with_minus_is_the_expr_argument(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    from autograd_mini import cli
+
+    target = tmp_path / "g.dot"
+    assert cli.main(["graph", "-o", str(target), *argv]) == 0
+    out = capsys.readouterr().out
+    # -a**2 is -(a**2): -9, and its derivative -2a = -6.
+    assert out.splitlines()[:2] == ["-a**2 = -9", "  d/da = -6"] or out.splitlines()[:2] == [
+        "-(a**2) = -9",
+        "  d/da = -6",
+    ]
+    assert target.exists()
+
+
+def test_options_keep_their_meaning_next_to_a_minus_expression(tmp_path: Path) -> None:
+    from autograd_mini import cli
+
+    parser = argparse.ArgumentParser()
+    add_graph_arguments(parser)
+    from autograd_mini.viz.command import protect_expression
+
+    tokens = ["-a", "-o", "-weird.dot", "--set", "a=-1", "-h"]
+    assert protect_expression(parser, tokens) == [" -a", "-o", "-weird.dot", "--set", "a=-1", "-h"]
+    assert protect_expression(parser, ["-ofile.dot", "--", "-b"]) == ["-ofile.dot", "--", "-b"]
+    assert cli.main(["graph", "--help"]) == 0
+
+
+def test_graph_help_lists_every_unary_function(capsys: pytest.CaptureFixture[str]) -> None:
+    from autograd_mini import cli
+    from autograd_mini.engine import UNARY_FUNCTIONS
+
+    assert cli.main(["graph", "--help"]) == 0
+    text = " ".join(capsys.readouterr().out.split())
+    assert all(f" {name} " in text or f" {name};" in text for name in UNARY_FUNCTIONS)
+    assert {"sin", "cos", "leaky_relu"} <= set(UNARY_FUNCTIONS)
+
+
+@pytest.mark.exe
+def test_the_output_is_called_out_in_picture_and_captions(tmp_path: Path) -> None:
+    svg, html = tmp_path / "g.svg", tmp_path / "g.html"
+    status, _, err = run("(a*b + c) * f", KARPATHY, str(svg), str(html))
+    assert (status, err) == (0, "")
+    texts = [t.text for t in ET.parse(svg).getroot().iter(f"{SVG}text")]
+    assert "out" in texts and not any((t or "").startswith("#") and t == "#6" for t in texts)
+    player = html.read_text(encoding="utf-8")
+    assert "dout/da" in player and "d#6" not in player  # the root was called #6
+
+
+def test_a_variable_called_out_keeps_its_name(tmp_path: Path) -> None:
+    target = tmp_path / "g.dot"
+    status, _, _ = run("out * 2", ["out=1"], str(target))
+    source = target.read_text(encoding="utf-8")
+    assert status == 0 and "out_|" in source and "{out|" in source
+
+
+def test_the_user_can_name_the_result(tmp_path: Path) -> None:
+    target = tmp_path / "g.dot"
+    status, out, err = run("L = tanh(a*b)", ["a=2", "b=3"], str(target))
+    assert (status, err) == (0, "")
+    # tanh(6) = 0.9999877: the report must not round it to 1.
+    assert out.splitlines()[0] == "L = 0.99999"
+    source = target.read_text(encoding="utf-8")
+    assert "{L|" in source and "out" not in source
+
+
+@pytest.mark.parametrize(
+    ("expr", "message"),
+    [
+        ("a = a * 2", "'a' names the result and is also given with --set"),
+        ("L == a", "comparison is not allowed"),
+        ("L = a +", "incomplete"),
+        ("L = ", "expression: empty"),
+    ],
+)
+def test_naming_the_result_keeps_the_errors_clear(tmp_path: Path, expr: str, message: str) -> None:
+    status, _, err = run(expr, ["a=2"], str(tmp_path / "g.dot"))
+    assert status == 2 and message in err and err.count("\n") == 1

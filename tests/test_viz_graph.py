@@ -247,7 +247,7 @@ def test_grouping_an_mlp_loss_by_neuron_and_by_layer() -> None:
     # Every parameter lands in exactly one group, and its group holds its whole neuron.
     layer0 = next(b for b in by_layer.boxes if b.title == "layers.0")
     assert sum(1 for v in layer0.members if not v.parents) == 16 * 3
-    assert "dot ×64" in layer0.detail and "relu ×64" in layer0.detail
+    assert layer0.detail == "16 neurons: w·x + b → relu (×4) · 48 params"  # 4 samples
     # Arrows between layers say how many Values they carry: 16 outputs x 4 samples.
     layer1 = next(b for b in by_layer.boxes if b.title == "layers.1")
     carried = next(e for e in by_layer.edges if (e.tail, e.head) == (layer0.key, layer1.key))
@@ -329,3 +329,87 @@ def test_hidden_parents_of_a_wide_node_share_one_counted_arrow() -> None:
     assert len(from_more) == 1
     kept_parents = sum(1 for e in scene.edges if e.head == scene.boxes[-1].op_key) - 1
     assert from_more[0].count + kept_parents == 500
+
+
+# --- neuron order in grouped pictures ---------------------------------------
+
+
+def neuron_order(dot: graphviz.Digraph, axis: str) -> dict[int, list[int]]:
+    """Per layer, the neuron indices sorted by where their boxes' titles are drawn."""
+    import re
+
+    root = ET.fromstring(dot.pipe(format="svg"))
+    seen: dict[int, list[tuple[float, int]]] = {}
+    for g in root.iter(f"{SVG}g"):
+        texts = list(g.iter(f"{SVG}text"))
+        match = (
+            re.fullmatch(r"layers\.(\d+)\.neurons\.(\d+)", texts[0].text or "") if texts else None
+        )
+        # A collapsed neuron is a node; with collapse=False it is a cluster of nodes.
+        if g.get("class") in ("node", "cluster") and match:
+            position = float(texts[0].get(axis, "nan"))
+            seen.setdefault(int(match.group(1)), []).append((position, int(match.group(2))))
+    return {layer: [n for _, n in sorted(boxes)] for layer, boxes in seen.items()}
+
+
+@pytest.mark.parametrize(
+    ("sizes", "rankdir", "axis", "collapse"),
+    [
+        ([16, 16, 1], "LR", "y", True),
+        ([16, 16, 1], "TB", "x", True),
+        ([3, 2, 1], "LR", "y", True),
+        ([5, 4, 1], "RL", "y", True),
+        ([5, 4, 1], "BT", "x", True),
+        ([5, 4, 1], "LR", "y", False),
+        ([5, 4, 1], "TB", "x", False),
+    ],
+)
+def test_grouped_neurons_are_drawn_in_index_order(
+    sizes: list[int], rankdir: str, axis: str, collapse: bool
+) -> None:
+    # The demo's picture: one sample's hinge loss of MLP(2, [16, 16, 1]) (and notebook 4's
+    # smaller net). dot used to stack them 12..15, 0..11.
+    model = MLP(2, sizes, seed=0)
+    loss = (1 - model([0.5, -1.0])).relu()  # type: ignore[operator]
+    loss.backward()
+    order = neuron_order(draw_graph(loss, group="neuron", rankdir=rankdir, collapse=collapse), axis)
+    assert order == {layer: list(range(size)) for layer, size in enumerate(sizes)}
+
+
+# --- readable group boxes and a title ----------------------------------------
+
+
+def test_a_neuron_box_says_what_the_neuron_computes() -> None:
+    model = MLP(2, [3, 1], seed=0)
+    out = model([0.5, -1.0])
+    out.backward()
+    scene = build_scene(out, group="neuron")
+    details = {b.title: b.detail for b in scene.boxes if b.kind == "group"}
+    assert details["layers.0.neurons.0"] == "w·x + b → relu · 3 params"
+    assert details["layers.1.neurons.0"] == "w·x + b · 4 params"  # the linear output neuron
+
+
+def test_title_is_drawn_above_the_graph_and_kept_literal() -> None:
+    L, _ = karpathy()
+    L.backward()
+    title = 'Loss of one sample, grouped by neuron <b>&amp; "x"\nline two'
+    root = ET.fromstring(draw_graph(L, title=title).pipe(format="svg"))
+    texts = [(float(t.get("y", "nan")), t.text or "") for t in root.iter(f"{SVG}text")]
+    lines = [text for _, text in texts]
+    assert 'Loss of one sample, grouped by neuron <b>&amp; "x"' in lines and "line two" in lines
+    top = min(y for y, text in texts if text.startswith("Loss of one sample"))
+    assert all(top < y for y, text in texts if not text.startswith("Loss") and text != "line two")
+
+
+def test_title_and_summary_caption_both_show() -> None:
+    y = Value(1.0, label="x")
+    for _ in range(60):
+        y = y * 1.01
+    source = draw_graph(y, max_nodes=20, title="A chain").source
+    assert "A chain\\n(summarised: the 9 values nearest the output of 61" in source
+
+
+@pytest.mark.parametrize("title", [3, b"bytes", ["a"]])
+def test_title_must_be_text(title: object) -> None:
+    with pytest.raises(TypeError, match="draw_graph: title must be a str or None, got"):
+        draw_graph(Value(1.0), title=title)  # type: ignore[arg-type]

@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import graphviz
 import pytest
 
 from autograd_mini import Value
 from autograd_mini.nn import MLP
-from autograd_mini.viz import Animation, animate, trace_backward
+from autograd_mini.viz import Animation, animate, draw_graph, trace_backward
 from autograd_mini.viz.frames import expression
 from autograd_mini.viz.player import player_template
 
@@ -44,11 +47,11 @@ def test_frames_forward_then_backward_then_update() -> None:
     anim = animate(karpathy(), lr=0.01)
     assert anim.phases == ["forward"] * 4 + ["backward"] * 5 + ["update"]
     assert anim.captions[1:4] == ["e = a * b = -6", "d = e + c = 4", "L = d * f = -8"]
-    assert anim.captions[4] == "Backward pass: start with dL/dL = 1."
+    assert anim.captions[4].splitlines()[0] == "Backward pass: start with dL/dL = 1."
     assert anim.captions[7].splitlines() == [
         "e (*): upstream grad dL/de = -2",
-        "dL/da += dL/de · de/da = -2 × -3 = 6",
-        "dL/db += dL/de · de/db = -2 × 2 = -4",
+        "dL/da += dL/de · ∂e/∂a = -2 × -3 = 6",
+        "dL/db += dL/de · ∂e/∂b = -2 × 2 = -4",
     ]
     assert anim.captions[-1].splitlines()[1] == "a: 2 - 0.01 × 6 = 1.94"
     assert len(anim) == len(anim.frames) == 10
@@ -182,3 +185,86 @@ def test_labels_that_look_like_placeholders_stay_text() -> None:
     assert any(sneaky in caption["caption"] for caption in payload["frames"])
     assert f'<div class="agm-title">{sneaky}</div>' in page
     assert page.count("<svg") == 1
+
+
+# --- captions and colours a student can trust ---------------------------------
+
+
+def tanh_of_product(a: float, b: float) -> Value:
+    x, y = Value(a, label="a"), Value(b, label="b")
+    L = (x * y).tanh()
+    L.label = "L"
+    return L
+
+
+def test_the_local_derivative_is_written_apart_from_the_gradient() -> None:
+    anim = animate(tanh_of_product(2.0, 3.0))
+    root_step = next(c for c in anim.captions if c.startswith("L (tanh)"))
+    # The root step used to read "dL/d#2 += dL/dL · dL/d#2": the same symbol twice.
+    assert root_step.splitlines()[1] == "dL/d#2 += dL/dL · ∂L/∂#2 = 1 × 2.458e-05 = 2.458e-05"
+    assert "∂node/∂parent" in anim.captions[3]
+
+
+def test_numbers_that_round_to_a_whole_number_keep_their_digits() -> None:
+    anim = animate(tanh_of_product(2.0, 3.0), lr=0.01)
+    # tanh(6) = 0.9999877: four digits would say 1, and the update would read "2 ... = 2".
+    assert anim.captions[2] == "L = tanh(#2) = 0.99999"
+    update = anim.captions[-1].splitlines()
+    assert update[1] == "a: 2 - 0.01 × 7.373e-05 = 1.999999"
+    assert float(update[1].rsplit("= ", 1)[1]) == pytest.approx(2 - 0.01 * 7.373e-05, abs=1e-6)
+    assert texts_of(anim.frames[-1], "v0")[-2] == "data 1.999999"
+    assert texts_of(anim.frames[-1], "v1")[-2] == "data 2.9999995"
+
+
+def grad_colour(svg: str, key: str) -> str:
+    for g in ET.fromstring(svg).iter(f"{SVG}g"):
+        if g.get("id") == key:
+            return [t for t in g.iter(f"{SVG}text")][-1].get("fill", "")
+    raise AssertionError(f"no {key!r} in frame")
+
+
+def test_a_gradient_turns_final_on_the_step_that_completes_it() -> None:
+    anim = animate(karpathy())
+    grey, red = "#94a3b8", "#b91c1c"
+    # Frames: 4 forward, seed, L, d, e, done. Keys: a v0, b v1, e v2, c v3, d v4, f v5.
+    step_L, step_d, step_e = anim.frames[5], anim.frames[6], anim.frames[7]
+    assert grad_colour(step_L, "v5") == red  # f: L was its only user
+    assert grad_colour(step_L, "v0") == grey and grad_colour(step_d, "v0") == grey
+    assert grad_colour(step_d, "v3") == red and grad_colour(step_d, "v2") == red
+    # The last step completes a and b: no grey left, although no later step runs.
+    assert grad_colour(step_e, "v0") == red and grad_colour(step_e, "v1") == red
+
+
+def test_a_gradient_with_a_user_still_to_come_stays_grey() -> None:
+    x = Value(3.0, label="x")
+    h = x * 2
+    h.label = "h"
+    y = h * h + h
+    y.label = "y"
+    anim = animate(y)
+    # Reading order x, h, #2 (h*h), y: h (v1) is used by #2 and y.
+    colours = [grad_colour(svg, "v1") for svg, phase in zip(anim.frames, anim.phases)]
+    texts = [texts_of(svg, "v1")[-1] for svg in anim.frames]
+    first = texts.index("grad 1")
+    assert colours[first] == "#94a3b8" and colours[texts.index("grad 13")] == "#b91c1c"
+
+
+@pytest.mark.parametrize("function", [draw_graph, trace_backward, animate])
+@pytest.mark.parametrize("root", [3.0, 2, None, "x", [Value(1.0)]])
+def test_a_root_that_is_not_a_value_is_a_type_error_naming_the_type(
+    function: Callable[[Any], Any], root: object
+) -> None:
+    with pytest.raises(TypeError) as caught:
+        function(root)
+    message = str(caught.value)
+    assert message.startswith(f"{function.__name__}: root must be a Value, got ")
+    assert type(root).__name__ in message and "\n" not in message
+
+
+def test_animate_without_dot_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(graphviz.ExecutableNotFound) as caught:
+        animate(karpathy())
+    assert str(caught.value) == (
+        "animate: Graphviz 'dot' not found; install it (e.g. sudo apt-get install graphviz)"
+    )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from autograd_mini import Value
 from autograd_mini.nn import MLP
 from autograd_mini.viz import Step, trace_backward
+from autograd_mini.viz.escape import clean_text
 
 # Exact float equality on purpose below: trace_backward repeats backward()'s
 # arithmetic in backward()'s order, so any difference at all is a bug.
@@ -171,3 +173,23 @@ def test_html_table_escapes_labels() -> None:
     assert "<img" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html
     assert html.count("<tr") == 2
+
+
+@pytest.mark.parametrize("label", ["two\nlines", "cr\rhere", "nul\x00esc\x1b", "tab\tx", "a\n\nb"])
+def test_control_characters_in_labels_keep_the_table_aligned(label: str) -> None:
+    x = Value(2.0, label=label)
+    y = x * x
+    y.label = "y"
+    lines = str(trace_backward(y)).splitlines()
+    assert len(lines) == 3  # header + one row per parent, nothing split
+    shown = clean_text(label).replace("\n", "\\n")
+    width = max(len("parent"), len(shown))
+    header = (
+        "step  node  op  upstream  " + "parent".ljust(width) + "  local  contribution  parent grad"
+    )
+    assert lines[0] == header
+    assert (
+        lines[1]
+        == "   1  y     *          1  " + shown.ljust(width) + "      2             2            2"
+    )
+    assert lines[2] == " " * 26 + shown.ljust(width) + "      2             2            4"

@@ -19,23 +19,47 @@ Imports `autograd_mini.expression` and `autograd_mini.viz`.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 from typing import TextIO
 
 import graphviz
 
+from autograd_mini.engine import UNARY_FUNCTIONS
 from autograd_mini.expression import ExpressionError, parse_assignment, parse_expression
-from autograd_mini.viz.escape import format_number
+from autograd_mini.viz.escape import format_number, format_unrounded
 from autograd_mini.viz.graph import RANKDIRS, draw_graph
 from autograd_mini.viz.player import animate
 
-__all__ = ["OUTPUT_FORMATS", "add_graph_arguments", "run_graph", "run_graph_from_args"]
+__all__ = [
+    "DESCRIPTION",
+    "OUTPUT_FORMATS",
+    "ROOT_NAME",
+    "add_graph_arguments",
+    "protect_expression",
+    "run_graph",
+    "run_graph_from_args",
+]
 
 OUTPUT_FORMATS = ("svg", "png", "pdf", "dot")
 """Picture formats, chosen by the output file's suffix (.gv is DOT too)."""
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+
+ROOT_NAME = "out"
+"""What the expression's result is called in the picture and captions (d out/d a)."""
+
+DESCRIPTION = (
+    "Parse EXPR (numbers, names, + - * / **, unary minus, parentheses, "
+    f"{' '.join(UNARY_FUNCTIONS)}; never eval), run backward() and write the graph picture. "
+    'Name the result with "L = ..." (default: out). '
+    'An EXPR starting with "-" works as it is ("-a**2"), or after "--".'
+)
+"""The ``graph`` command's --help text; the function list comes from the engine."""
+
+# "L = (a*b + c) * f": the result gets the user's name (not "==", which is a comparison).
+_NAMED_RESULT = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*=(?!=)(.*)\Z", re.DOTALL)
 
 
 def add_graph_arguments(parser: argparse.ArgumentParser) -> None:
@@ -69,13 +93,63 @@ def add_graph_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def protect_expression(parser: argparse.ArgumentParser, tokens: list[str]) -> list[str]:
+    """Let an expression that starts with "-" through argparse as the EXPR positional.
+
+    argparse takes any token starting with "-" for an option. Tokens that are
+    not one of `parser`'s options (nor an abbreviation of one, nor the value an
+    option takes) get a leading space, which argparse reads as a positional and
+    the expression parser ignores. Everything after "--" is left alone.
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_graph_arguments(parser)
+    >>> protect_expression(parser, ["-a**2", "--set", "a=3", "-o", "-x.svg", "--anim", "p.html"])
+    [' -a**2', '--set', 'a=3', '-o', '-x.svg', '--anim', 'p.html']
+    """
+    takes_value = {
+        option: action.nargs != 0 for action in parser._actions for option in action.option_strings
+    }
+    protected: list[str] = []
+    value_next = False
+    for position, token in enumerate(tokens):
+        if token == "--":
+            return protected + tokens[position:]
+        if value_next:
+            protected.append(token)
+            value_next = False
+            continue
+        option = _option_named(token, takes_value)
+        if option is None and token.startswith("-") and token != "-":
+            token = " " + token
+        elif option is not None:
+            # "--set a=1" takes the next token; "--set=a=1" and "-ofile" do not.
+            attached = "=" in token if token.startswith("--") else len(token) > 2
+            value_next = takes_value[option] and not attached
+        protected.append(token)
+    return protected
+
+
+def _option_named(token: str, takes_value: dict[str, bool]) -> str | None:
+    """The option `token` names for argparse (exact, abbreviated or "-ofile"), or None."""
+    if not token.startswith("-"):
+        return None
+    if token.startswith("--"):
+        name = token.partition("=")[0]
+        matches = [o for o in takes_value if o.startswith("--") and o.startswith(name)]
+        return name if name in takes_value else (matches[0] if len(matches) == 1 else None)
+    short = token[:2]
+    if short in takes_value and (len(token) == 2 or takes_value[short]):
+        return short
+    return None
+
+
 def run_graph_from_args(args: argparse.Namespace, *, stderr: TextIO | None = None) -> int:
     """`run_graph` with the values `add_graph_arguments` declared.
 
     >>> parser = argparse.ArgumentParser()
     >>> add_graph_arguments(parser)
     >>> run_graph_from_args(parser.parse_args(["x +* 1"]), stderr=sys.stdout)
-    autograd-mini graph: error: expression: invalid syntax (invalid syntax, at column 4)
+    autograd-mini graph: error: expression: invalid syntax (at column 4)
     2
     """
     return run_graph(
@@ -131,14 +205,26 @@ def run_graph(
         if rankdir not in RANKDIRS:
             raise ExpressionError(f"--rankdir: must be one of {RANKDIRS}, got {rankdir!r}")
         picture_format = _format_of(output)
+        named = _NAMED_RESULT.match(expr)
+        root_name = ROOT_NAME if ROOT_NAME not in variables else f"{ROOT_NAME}_"
+        if named:
+            root_name, expr = named.group(1), named.group(2)
+            if root_name in variables:
+                raise ExpressionError(
+                    f"expression: {root_name!r} names the result and is also given with --set"
+                )
         root = parse_expression(expr, variables)
+        if not root.label:
+            # Otherwise the picture and the player call the result "#6": "d#6/da".
+            root.label = root_name
         root.backward()
     except (ValueError, OverflowError, TypeError) as error:
         # ExpressionError and the engine's maths errors are all one-line messages.
         print(f"autograd-mini graph: error: {_one_line(error)}", file=err)
         return EXIT_BAD_INPUT
     leaves = {v.label: v for v in root.topological_order() if not v.parents and v.label}
-    print(f"{expr.strip()} = {format_number(root.data)}", file=out)
+    shown = root_name if named else expr.strip()
+    print(f"{shown} = {format_unrounded(root.data)}", file=out)
     for name in variables:
         grad = leaves[name].grad if name in leaves else 0.0
         print(f"  d/d{name} = {format_number(grad)}", file=out)

@@ -21,7 +21,15 @@ import html
 import math
 import re
 
-__all__ = ["clean_text", "dot_text", "record_field", "html_text", "format_number"]
+__all__ = [
+    "clean_text",
+    "dot_text",
+    "record_field",
+    "html_text",
+    "format_number",
+    "format_change",
+    "format_unrounded",
+]
 
 MAX_LABEL_CHARS = 60
 """Longer labels are cut (with an ellipsis) so one label cannot swamp a picture."""
@@ -102,3 +110,42 @@ def format_number(x: float) -> str:
         return str(x)
     text = f"{x:.4g}"
     return "0" if text == "-0" else text
+
+
+def _significant(x: float, digits: int) -> str:
+    text = f"{x:.{digits}g}"
+    return "0" if text == "-0" else text
+
+
+def format_unrounded(x: float) -> str:
+    """Like `format_number`, but never lets rounding pass for a round number.
+
+    tanh(5) is 0.99991, not 1: four digits would say "1", so more are shown
+    until the text is no longer a whole number (at most 17, which is exact).
+
+    >>> format_unrounded(-0.99999997), format_unrounded(0.5), format_unrounded(-1.0)
+    ('-0.99999997', '0.5', '-1')
+    """
+    if math.isnan(x) or math.isinf(x):
+        return str(x)
+    for digits in range(4, 18):
+        text = _significant(x, digits)
+        if float(text) == x or not text.lstrip("-").isdigit():
+            return text
+    return _significant(x, 17)
+
+
+def format_change(new: float, old: float) -> str:
+    """`new` with as many digits as it takes to differ from `old` (at least four).
+
+    An update of 7e-07 to a weight of 2 must not read "2 → 2".
+
+    >>> format_change(2.0000007373, 2.0), format_change(1.94, 2.0), format_change(2.0, 2.0)
+    ('2.000001', '1.94', '2')
+    """
+    if math.isnan(new) or math.isinf(new) or new == old:
+        return format_number(new)
+    for digits in range(4, 18):
+        if _significant(new, digits) != _significant(old, digits):
+            return _significant(new, digits)
+    return _significant(new, 17)

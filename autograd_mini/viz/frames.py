@@ -25,7 +25,7 @@ import re
 from collections.abc import Iterable
 
 from autograd_mini.engine import Value
-from autograd_mini.viz.escape import format_number
+from autograd_mini.viz.escape import format_change, format_number, format_unrounded
 from autograd_mini.viz.scene import Box, Scene
 from autograd_mini.viz.svgstyle import FrameState
 from autograd_mini.viz.trace import Step, Trace
@@ -127,6 +127,12 @@ def plan_frames(
     running: dict[int, float] = {id(root): _seed(trace)}
     received: set[int] = {id(root)}
     finished: set[str] = set()
+    # A sum is complete once every box that uses the value has passed its share
+    # back: leaves turn red on the last step that reaches them, not one frame late.
+    consumers = {key: heads - {key} for key, heads in flow.items()}
+
+    def complete(key: str) -> bool:
+        return key in finished or (bool(consumers[key]) and consumers[key] <= finished)
 
     def backward_state(caption: str, active: str | None) -> FrameState:
         state = FrameState("backward", caption)
@@ -137,7 +143,7 @@ def plan_frames(
             if box.kind == "value":
                 v = box.members[0]
                 if id(v) in received:
-                    kind = "final" if key in finished or v is root else "partial"
+                    kind = "final" if complete(key) or v is root else "partial"
                     state.grad_text[key] = (f"grad {format_number(running[id(v)])}", kind)
                 else:
                     state.grad_text[key] = ("grad ?", "partial")
@@ -155,7 +161,10 @@ def plan_frames(
     root_key = scene.box_of[id(root)]
     states.append(
         backward_state(
-            f"Backward pass: start with d{root_name}/d{root_name} = {format_number(_seed(trace))}.",
+            f"Backward pass: start with d{root_name}/d{root_name} = "
+            f"{format_number(_seed(trace))}.\nEach step: d{root_name}/d(parent) += "
+            f"d{root_name}/d(node) · ∂node/∂parent (the local derivative, stored "
+            "in the forward pass).",
             root_key,
         )
     )
@@ -244,7 +253,7 @@ def _forward_caption(box: Box, names: dict[int, str]) -> str:
     if box.kind == "value":
         v = box.members[0]
         parents = [names[id(p)] for p in v.parents]
-        return f"{names[id(v)]} = {expression(v.op, parents)} = {format_number(v.data)}"
+        return f"{names[id(v)]} = {expression(v.op, parents)} = {format_unrounded(v.data)}"
     if box.kind == "group":
         return f"{box.title}: {box.detail}; output {box.data_text.removeprefix('data ')}"
     return f"{box.title} are computed."
@@ -256,6 +265,8 @@ def _backward_caption(box: Box, steps: list[Step], root_name: str) -> str:
         return f"{box.title}: the chain rule runs through {len(steps)} nodes ({count} products)."
     step = steps[0]
     d = f"d{root_name}/d"
+    # d.../d... is a gradient of the root; ∂node/∂parent the local derivative stored
+    # in the forward pass. At the root step both would otherwise read dL/d#2.
     lines = [
         f"{step.name} ({step.op}): upstream grad {d}{step.name} = "
         f"{format_number(step.upstream_grad)}"
@@ -264,7 +275,7 @@ def _backward_caption(box: Box, steps: list[Step], root_name: str) -> str:
     for name, local, contribution, total in shown[:_MAX_CAPTION_PARENTS]:
         # The chain rule, written out: d(root)/d(parent) += d(root)/d(node) * d(node)/d(parent).
         line = (
-            f"{d}{name} += {d}{step.name} · d{step.name}/d{name} = "
+            f"{d}{name} += {d}{step.name} · ∂{step.name}/∂{name} = "
             f"{format_number(step.upstream_grad)} × {format_number(local)} = "
             f"{format_number(contribution)}"
         )
@@ -297,11 +308,11 @@ def _update_state(
         if box.kind == "value" and params:
             v = params[0]
             new = v.data - lr * grads.get(id(v), 0.0)
-            state.data_text[key] = f"data {format_number(new)}"
+            state.data_text[key] = f"data {format_change(new, v.data)}"
             if len(examples) < 2:
                 examples.append(
                     f"{names[id(v)]}: {format_number(v.data)} - {format_number(lr)} × "
-                    f"{format_number(grads.get(id(v), 0.0))} = {format_number(new)}"
+                    f"{format_number(grads.get(id(v), 0.0))} = {format_change(new, v.data)}"
                 )
     for key in state.box_look.keys() - boxes.keys():  # op nodes keep their usual look
         state.box_look[key] = "normal"

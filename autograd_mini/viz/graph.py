@@ -24,7 +24,7 @@ import graphviz
 
 from autograd_mini.engine import Value
 from autograd_mini.viz.escape import dot_text, record_field
-from autograd_mini.viz.scene import Box, Scene, build_scene
+from autograd_mini.viz.scene import Box, Scene, build_scene, require_value
 
 __all__ = ["RANKDIRS", "STYLE", "draw_graph", "scene_to_digraph"]
 
@@ -55,6 +55,7 @@ def draw_graph(
     collapse: bool = True,
     highlight: Iterable[Value] = (),
     highlight_color: str = STYLE["highlight_fill"],
+    title: str | None = None,
 ) -> graphviz.Digraph:
     """Draw the computation graph that produced `root`.
 
@@ -70,6 +71,7 @@ def draw_graph(
             its nodes.
         highlight: Values to colour (their box, or the group box holding them).
         highlight_color: their fill colour.
+        title: a heading above the picture, e.g. "Loss of one sample".
 
     Returns:
         A `graphviz.Digraph`; `.pipe(format="svg")` gives SVG, Jupyter shows it inline.
@@ -78,7 +80,12 @@ def draw_graph(
     >>> a = Value(2.0, label="a"); y = a.tanh(); y.backward()
     >>> print(draw_graph(y).source.count("record"))
     2
+    >>> 'label="tanh of a"' in draw_graph(y, title="tanh of a").source
+    True
     """
+    require_value(root, "draw_graph")
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"draw_graph: title must be a str or None, got {type(title).__name__}")
     if rankdir not in RANKDIRS:
         raise ValueError(f"draw_graph: unknown rankdir {rankdir!r} (must be one of {RANKDIRS})")
     scene = build_scene(root, group=group, max_nodes=max_nodes, collapse=collapse)
@@ -91,6 +98,7 @@ def draw_graph(
         root_key=scene.box_of[id(root)],
         highlight_keys=highlight_keys,
         highlight_color=highlight_color,
+        title=title,
     )
 
 
@@ -113,6 +121,7 @@ def scene_to_digraph(
     root_key: str | None = None,
     highlight_keys: Iterable[str] = (),
     highlight_color: str = STYLE["highlight_fill"],
+    title: str | None = None,
 ) -> graphviz.Digraph:
     """Turn a `Scene` into DOT. Node and edge ids are the scene keys (kept in the SVG).
 
@@ -131,14 +140,29 @@ def scene_to_digraph(
             # Whole layers of neurons are joined by dense bundles of arrows: give them room.
             "ranksep": "1.2" if scene.group == "neuron" else "0.35",
             "bgcolor": "white",
+            # dot's final crossing-reduction pass over clusters reshuffles boxes
+            # whose order costs no crossings (a layer's neurons all connect alike),
+            # e.g. neurons 12..15 above 0..11; without it they keep index order.
+            "remincross": "false",
         },
         node_attr={"fontname": font, "fontsize": "11", "color": STYLE["ink"]},
         edge_attr={"color": STYLE["edge"], "arrowsize": "0.6"},
     )
-    if scene.caption:
+    if title:
+        # A graph has one label: the title goes on top, a summary note under it.
+        heading = dot_text(title, 200) + (
+            f"\\n({dot_text(scene.caption, 200)})" if scene.caption else ""
+        )
+        dot.attr(label=graphviz.nohtml(heading), labelloc="t", fontsize="14")
+    elif scene.caption:
         dot.attr(label=graphviz.nohtml(dot_text(scene.caption, 200)), labelloc="b")
     highlighted = set(highlight_keys)
     clustered = {key for keys in scene.clusters.values() for key in keys}
+    if any(box.kind == "value" and box.key in clustered for box in scene.boxes):
+        # Neurons drawn as clusters of their nodes: dot's crossing reduction
+        # rotates whole clusters (neurons 3, 4, 0, 1, 2); a short run keeps the
+        # declared order, and a layer's neurons cross the same edges either way.
+        dot.attr(mclimit="0.01")
     op_of = {op.key: op for op in scene.op_nodes}
 
     def emit(target: graphviz.Digraph, key: str) -> None:
@@ -188,10 +212,14 @@ def scene_to_digraph(
             cluster.attr(
                 label=graphviz.nohtml(dot_text(name)),
                 style="rounded,dashed",
+                fontsize="11",  # not the title's size
                 color="#94a3b8",
                 fontcolor="#475569",
             )
-            for key in keys:
+            # dot places a cluster's nodes in the order they are declared, and
+            # with rankdir TB/BT that order ends up mirrored (measured with dot
+            # 2.43-9): declare them so index 0 is on top (LR) or on the left (TB).
+            for key in reversed(keys) if rankdir in ("TB", "BT") else keys:
                 emit(cluster, key)
     # Edge labels make dot route around them; on dense pictures they cost
     # readability, so only a sparse picture names how many Values an arrow carries.

@@ -63,11 +63,10 @@ def describe_group(
     >>> w, x = Value(0.5, label="w"), Value(2.0, label="x")
     >>> y = (w * x).tanh()
     >>> describe_group([w, w * x, y], set(), y, lambda v: v.grad)
-    ('* ×1, tanh ×1 · 1 param', 'data 0.7616', 'grad 0')
+    ('* → tanh · 1 param', 'data 0.7616', 'grad 0')
     """
-    ops = Counter(v.op for v in members if v.parents)
     params = sum(1 for v in members if not v.parents)
-    parts = [", ".join(f"{op} ×{n}" for op, n in ops.items())] if ops else []
+    parts = [_formula(members)] if any(v.parents for v in members) else []
     parts.append(f"{params} param{'s' if params != 1 else ''}")
     outputs = [v for v in members if v.parents and (v is root or id(v) in used_outside)]
     if not outputs:
@@ -77,6 +76,34 @@ def describe_group(
         "data " + _summarise([v.data for v in outputs]),
         "grad " + _summarise([grad(v) for v in outputs]),
     )
+
+
+def _formula(members: list[Value]) -> str:
+    """What a group computes, in words a student reads: "w·x + b → relu".
+
+    Ops are listed in the order they first run. A layer says how many neurons
+    it holds, and "(×4)" says the computation ran 4 times (once per sample);
+    irregular groups list every op with its count.
+
+    >>> from autograd_mini.nn import MLP
+    >>> model = MLP(2, [3, 1], seed=0)
+    >>> nodes = {id(v): v for x in ([0.5, -1.0], [1.0, 2.0]) for v in model(x).topological_order()}
+    >>> in_layer = lambda scope: [v for v in nodes.values() if (v.scope or "").startswith(scope)]
+    >>> _formula(in_layer("layers.0.neurons.0")), _formula(in_layer("layers.0"))
+    ('w·x + b → relu (×2)', '3 neurons: w·x + b → relu (×2)')
+    """
+    ops = Counter(v.op for v in members if v.parents)
+    has_bias = any(not v.parents and v.label == "b" for v in members)
+    names = {"dot": "w·x + b" if has_bias else "w·x"}
+    chain = " → ".join(names.get(op, op) for op in ops)
+    counts = set(ops.values())
+    if len(counts) != 1:
+        return ", ".join(f"{names.get(op, op)} ×{n}" for op, n in ops.items())
+    runs = counts.pop()
+    neurons = len({group_key(v.scope, "neuron") for v in members if v.parents and v.scope})
+    if neurons > 1 and runs % neurons == 0:
+        chain, runs = f"{neurons} neurons: {chain}", runs // neurons
+    return chain if runs == 1 else f"{chain} (×{runs})"
 
 
 def _summarise(numbers: list[float]) -> str:

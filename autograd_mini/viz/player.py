@@ -28,15 +28,17 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+import graphviz
+
 from autograd_mini.engine import Value
 from autograd_mini.viz.escape import html_text
 from autograd_mini.viz.frames import plan_frames
 from autograd_mini.viz.graph import RANKDIRS, scene_to_digraph
-from autograd_mini.viz.scene import build_scene
+from autograd_mini.viz.scene import build_scene, require_value
 from autograd_mini.viz.svgstyle import SvgStyler
 from autograd_mini.viz.trace import node_names, trace_backward
 
-__all__ = ["Animation", "Frame", "animate", "player_template"]
+__all__ = ["Animation", "Frame", "GraphvizNotFoundError", "animate", "player_template"]
 
 _player_ids = itertools.count(1)
 _PLACEHOLDER = re.compile(r"__(PLAYER_ID|TITLE|FRAMES_JSON|BASE_SVG)__")
@@ -64,6 +66,25 @@ def player_template() -> str:
     True
     """
     return resources.files("autograd_mini.viz").joinpath("player.html").read_text("utf-8")
+
+
+class GraphvizNotFoundError(graphviz.ExecutableNotFound):  # type: ignore[misc]
+    """`dot` is not on PATH: one line saying how to install it.
+
+    A `graphviz.ExecutableNotFound` (so existing handlers still catch it).
+
+    >>> print(GraphvizNotFoundError())
+    animate: Graphviz 'dot' not found; install it (e.g. sudo apt-get install graphviz)
+    """
+
+    def __init__(self) -> None:
+        super().__init__(("dot",))
+        self.args = (
+            "animate: Graphviz 'dot' not found; install it (e.g. sudo apt-get install graphviz)",
+        )
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 @dataclass(frozen=True)
@@ -240,7 +261,9 @@ def animate(
         title: shown above the player.
 
     Raises:
-        graphviz.ExecutableNotFound: Graphviz's `dot` is not installed.
+        TypeError: `root` is not a Value.
+        GraphvizNotFoundError: Graphviz's `dot` is not installed (a
+            `graphviz.ExecutableNotFound`, with the install command in its message).
 
     >>> from autograd_mini import Value
     >>> x = Value(2.0, label="x"); y = (x * x).tanh(); y.label = "y"
@@ -250,6 +273,7 @@ def animate(
     >>> anim.captions[1]
     '#1 = x * x = 4'
     """
+    require_value(root, "animate")
     if rankdir not in RANKDIRS:
         raise ValueError(f"animate: unknown rankdir {rankdir!r} (must be one of {RANKDIRS})")
     if lr is not None and (isinstance(lr, bool) or not isinstance(lr, (int, float)) or lr <= 0):
@@ -263,7 +287,11 @@ def animate(
         root, group=group, max_nodes=max_nodes, grad_of=lambda v: final.get(id(v), 0.0)
     )
     digraph = scene_to_digraph(scene, rankdir=rankdir, root_key=scene.box_of[id(root)])
-    styler = SvgStyler(digraph.pipe(format="svg", encoding="utf-8"))
+    try:
+        svg = digraph.pipe(format="svg", encoding="utf-8")
+    except graphviz.ExecutableNotFound:
+        raise GraphvizNotFoundError() from None
+    styler = SvgStyler(svg)
     states = plan_frames(scene, trace, node_names(root), root, lr=lr, parameters=parameters)
     if scene.caption:
         states[0].caption += f"\n({scene.caption})"

@@ -25,7 +25,7 @@ from autograd_mini.engine import Value
 from autograd_mini.viz.escape import format_number
 from autograd_mini.viz.groups import GROUPS, describe_group, group_key
 
-__all__ = ["Box", "Edge", "OpNode", "Scene", "build_scene", "reading_order"]
+__all__ = ["Box", "Edge", "OpNode", "Scene", "build_scene", "reading_order", "require_value"]
 
 
 @dataclass
@@ -36,7 +36,7 @@ class Box:
         key: DOT node id (also the SVG element id).
         kind: "value", "group" or "more".
         title: user text (label or group name); may be empty.
-        detail: a second line for groups ("dot ×4, relu ×4 · 3 params").
+        detail: a second line for groups ("w·x + b → relu · 3 params").
         data_text, grad_text: the two number fields, e.g. "data 2".
         members: the Values drawn by this box, in topological order.
         op_key: key of the op node feeding this box (single computed Values only).
@@ -149,6 +149,19 @@ def build_scene(
         f"of {len(order)} (max_nodes={max_nodes})"
     )
     return scene
+
+
+def require_value(root: object, who: str) -> None:
+    """Refuse anything but a Value as the graph's root, naming the type given.
+
+    >>> require_value(3.0, "draw_graph")
+    Traceback (most recent call last):
+    ...
+    TypeError: draw_graph: root must be a Value, got float (wrap numbers as Value(3.0))
+    """
+    if not isinstance(root, Value):
+        hint = " (wrap numbers as Value(3.0))" if isinstance(root, (int, float)) else ""
+        raise TypeError(f"{who}: root must be a Value, got {type(root).__name__}{hint}")
 
 
 def _size_at_least(order: list[Value], group: str | None, collapse: bool) -> int:

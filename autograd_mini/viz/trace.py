@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from autograd_mini.engine import Value
 from autograd_mini.viz.escape import clean_text, format_number, html_text
-from autograd_mini.viz.scene import reading_order
+from autograd_mini.viz.scene import reading_order, require_value
 
 __all__ = ["Step", "Trace", "node_names", "trace_backward"]
 
@@ -104,7 +104,9 @@ class Trace(list[Step]):
         step  node  op    upstream  parent  local   contribution  parent grad
            1  t     tanh         1  a       0.7864        0.7864       0.7864
         """
-        rows = self.rows()
+        # A newline in a label would start a new table line: show it as "\\n",
+        # as draw_graph shows other control characters (names are already clean_text'ed).
+        rows = [tuple(_one_line(cell) for cell in row) for row in self.rows()]
         hidden = 0
         if max_rows is not None and len(rows) > max_rows:
             hidden, rows = len(rows) - max_rows, rows[:max_rows]
@@ -143,6 +145,10 @@ class Trace(list[Step]):
             '<table style="border-collapse:collapse;font-family:monospace">'
             f"<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
         )
+
+
+def _one_line(cell: str) -> str:
+    return clean_text(cell, 10_000).replace("\n", "\\n")
 
 
 def node_names(root: Value) -> dict[int, str]:
@@ -186,6 +192,7 @@ def trace_backward(root: Value, gradient: float = 1.0) -> Trace:
     >>> steps[0].local_grads, steps[0].contributions
     ((-3.0, 2.0), (-3.0, 2.0))
     """
+    require_value(root, "trace_backward")
     names = node_names(root)
     grads: dict[int, float] = {}
     grads[id(root)] = float(gradient)
