@@ -26,7 +26,6 @@ Imports `nn`, `losses`, `optim`, `data`, `train`, `io`, `plots` (and `viz` when 
 from __future__ import annotations
 
 import csv
-import inspect
 import json
 import math
 import os
@@ -34,7 +33,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TextIO
 
 from autograd_mini import data, io, losses, plots
 from autograd_mini.engine import Value
@@ -261,12 +260,9 @@ def _graph_svg(
     root = _one_sample_loss(model, x, y, loss)
     root.label = "loss"
     root.backward()
-    options: dict[str, Any] = {"group": "neuron"}
-    # `title=` is newer than draw_graph itself; an older viz draws without one.
-    if "title" in inspect.signature(draw_graph).parameters:
-        options["title"] = GRAPH_TITLE.format(label=y, loss=loss.replace("_", " "))
+    title = GRAPH_TITLE.format(label=y, loss=loss.replace("_", " ").capitalize())
     try:
-        svg = draw_graph(root, **options).pipe(format="svg")
+        svg = draw_graph(root, group="neuron", title=title).pipe(format="svg")
     except graphviz.ExecutableNotFound:
         return None, "skipped (Graphviz 'dot' not found; install it: sudo apt-get install graphviz)"
     finally:
