@@ -19,7 +19,7 @@ help:
 # player test. Installed with apt-get when missing and we are root; otherwise
 # a one-line hint (the Python side still works without them).
 system-deps:
-	@bash scripts/system_deps.sh
+	@PYTHON="$(PYTHON)" bash scripts/system_deps.sh
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

@@ -2,11 +2,13 @@
 # Install the system packages autograd_mini uses, if missing:
 #   graphviz  - the `dot` program that turns graphs into SVG
 #   chromium  - only for the test that plays the animation in a real browser
+#   python3-venv - Debian's system Python needs it for `python3 -m venv`
 # As root we apt-get them; otherwise we print the one-line command to run.
 set -euo pipefail
 
 want=()
 command -v dot >/dev/null 2>&1 || want+=(graphviz)
+"${PYTHON:-python3}" -c "import ensurepip, venv" >/dev/null 2>&1 || want+=(python3-venv)
 if [ "${WITH_BROWSER:-0}" = "1" ] || [ "${CI:-}" = "true" ]; then
   command -v chromium >/dev/null 2>&1 || want+=(chromium)
 fi
