@@ -30,7 +30,7 @@ import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from autograd_mini.engine import Value
+from autograd_mini.engine import Value, _check_real
 
 __all__ = ["AnomalyError", "checked_backward", "detect_anomaly", "is_anomaly_enabled"]
 
@@ -82,9 +82,12 @@ def checked_backward(root: Value, gradient: float = 1.0) -> None:
                 "it is the first non-finite value in the graph",
                 node,
             )
-    seed = float(gradient)
-    if not math.isfinite(seed):
-        raise AnomalyError(f"detect_anomaly: backward seed gradient is {seed!r}", root)
+    try:
+        seed = _check_real(gradient, "backward")  # TypeError for a non-number, as outside
+    except ValueError:
+        raise AnomalyError(
+            f"detect_anomaly: backward seed gradient is {gradient!r}", root
+        ) from None
     # Same bookkeeping as the engine: every node starts the pass at zero, leaves add
     # the pass's total to what they held afterwards (so two passes give exactly
     # twice the gradient), and a failed pass leaves their gradients as they were.

@@ -140,7 +140,11 @@ def _finite(result: float, op: str) -> float:
 
 def _format_constant(c: float) -> str:
     """Shortest readable text for a constant in an op label: 2.0 -> '2', 0.5 -> '0.5'."""
-    return f"{c:g}" if c == int(c) and abs(c) < 1e15 else repr(c)
+    if c.is_integer() and abs(c) < 1e15:
+        short = f"{c:g}"  # 2.0 -> '2', 1e10 -> '1e+10'
+        # ...but never rounded: 1234567 stays '1234567', not '1.23457e+06'.
+        return short if float(short) == c else str(int(c))
+    return repr(c)
 
 
 # Op labels with a constant, e.g. ("*{}", 2.0) -> "*2". Programs reuse a few
@@ -307,10 +311,11 @@ class Value:
             x, y = self.data, other.data
             _check_divisor(y, x)
             out = _finite(x / y, "/")
-            return _node(out, (self, other), "/", (1.0 / y, _finite(-out / y, "/")))
+            return _node(out, (self, other), "/", (_finite(1.0 / y, "/"), _finite(-out / y, "/")))
         c = _check_real(other, "/")
         _check_divisor(c, self.data)
-        return _node(_finite(self.data / c, "/"), (self,), _constant_op("/{}", c), (1.0 / c,))
+        out = _finite(self.data / c, "/")
+        return _node(out, (self,), _constant_op("/{}", c), (_finite(1.0 / c, "/"),))
 
     def __rtruediv__(self, other: Number) -> Value:
         c = _check_real(other, "/")

@@ -108,7 +108,7 @@ def gradcheck(
 ) -> GradcheckReport:
     """Compare `f(*inputs).backward()` with `numerical_grad` for every input.
 
-    The inputs' grads are zeroed for the check and restored afterwards.
+    Every gradient in the graph (the inputs' included) is put back afterwards.
 
     Args:
         f: builds the output Value from the inputs, `f(*inputs)`.
@@ -132,16 +132,24 @@ def gradcheck(
     absolute = _check_positive(atol, "gradcheck", "atol", allow_zero=True)
     relative = _check_positive(rtol, "gradcheck", "rtol", allow_zero=True)
     saved = [v.grad for v in values]
+    graph: list[Value] = []
+    graph_grads: list[float] = []
     try:
         for v in values:
             v.grad = 0.0
         out = f(*values)
         if not isinstance(out, Value):
             raise TypeError(f"gradcheck: f must return a Value, got {type(out).__name__}")
+        # backward() also reaches whatever the inputs were computed from (an input
+        # need not be a leaf): remember every gradient in the graph to put it back.
+        graph = out.topological_order()
+        graph_grads = [node.grad for node in graph]
         out.backward()
         # A Value passed twice collects its gradient once; read after backward.
         analytic = tuple(v.grad for v in values)
     finally:
+        for node, g in zip(graph, graph_grads, strict=True):
+            node.grad = g
         for v, g in zip(values, saved, strict=True):
             v.grad = g
     numeric = tuple(numerical_grad(f, values, eps=eps))

@@ -107,7 +107,8 @@ class Module:
         named = self.named_parameters()
         expected = [name for name, _ in named]
         missing = [k for k in expected if k not in state]
-        unexpected = [k for k in state if k not in set(expected)]
+        known = set(expected)
+        unexpected = [k for k in state if k not in known]
         if missing or unexpected:
             raise ValueError(
                 "load_state_dict: keys do not match the model: "

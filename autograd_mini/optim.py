@@ -26,7 +26,15 @@ from collections.abc import Callable, Iterable
 from autograd_mini.engine import Value
 from autograd_mini.nn import Module
 
-__all__ = ["SGD", "Adam", "Optimizer", "linear_decay", "step_decay"]
+__all__ = ["SGD", "Adam", "NonFiniteUpdateError", "Optimizer", "linear_decay", "step_decay"]
+
+
+class NonFiniteUpdateError(OverflowError, ValueError):
+    """A step would make a parameter (or Adam's state) infinite: training is diverging.
+
+    An OverflowError, like the engine's overflow errors, so `fit` reports it as
+    divergence; also a ValueError, as every rejected step is.
+    """
 
 
 class Optimizer:
@@ -78,7 +86,7 @@ class Optimizer:
         new_data = self._new_data()
         for name, value in zip(self.names, new_data, strict=True):
             if not math.isfinite(value):
-                raise ValueError(
+                raise NonFiniteUpdateError(
                     f"{type(self).__name__}: the update of parameter {name!r} is not finite "
                     f"({value!r}); no parameter was changed"
                 )
@@ -201,7 +209,7 @@ class Adam(Optimizer):
             if not math.isfinite(v):
                 # g*g overflowed: the update would still be finite (m / inf = 0), but
                 # v = inf would freeze this parameter for every later step.
-                raise ValueError(
+                raise NonFiniteUpdateError(
                     f"Adam: the squared gradient of parameter {name!r} overflows "
                     f"(gradient {g!r}); no parameter was changed"
                 )

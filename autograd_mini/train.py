@@ -245,10 +245,11 @@ def evaluate(
     """
     loss_name, loss_fn = _resolve_loss(loss, "evaluate")
     _check_pair(X, y, "evaluate")
+    _check_samples(X, "evaluate")
     targets = _targets_for(loss_name, y, "evaluate")
     with no_grad():
         outputs = [model(x) for x in X]
-        value = _batch_loss(loss_name, loss_fn, outputs, targets).data
+        value = _batch_loss(loss_name, loss_fn, outputs, targets, "evaluate").data
     return value, _count_correct(loss_name, outputs, targets) / len(targets)
 
 
@@ -319,18 +320,22 @@ def _targets_for(loss_name: str, y: Sequence[int | float], where: str) -> list[A
 
 
 def _batch_loss(
-    loss_name: str, loss_fn: LossFunction, outputs: list[Output], targets: list[Any]
+    loss_name: str,
+    loss_fn: LossFunction,
+    outputs: list[Output],
+    targets: list[Any],
+    where: str = "fit",
 ) -> Value:
     if loss_name in ("hinge", "mse", "binary_cross_entropy"):
         for out in outputs:
             if not isinstance(out, Value):
                 raise ValueError(
-                    f"fit: loss {loss_name!r} needs a model with one output, "
+                    f"{where}: loss {loss_name!r} needs a model with one output, "
                     f"got {len(out)} outputs per sample"
                 )
     result = loss_fn(outputs, targets)
     if not isinstance(result, Value):
-        raise TypeError(f"fit: the loss must return a Value, got {type(result).__name__}")
+        raise TypeError(f"{where}: the loss must return a Value, got {type(result).__name__}")
     return result
 
 

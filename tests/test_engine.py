@@ -580,3 +580,25 @@ def test_custom_op_rejects_inconsistent_input(args: tuple, error: type, pattern:
 
     with pytest.raises(error, match=pattern):
         custom_op(*args)
+
+
+@pytest.mark.parametrize(
+    "make, label",
+    [
+        (lambda x: x * 1234567, "*1234567"),
+        (lambda x: x + 123456789012.0, "+123456789012"),
+        (lambda x: x * 1e20, "*1e+20"),
+        (lambda x: x - 0.1, "-0.1"),
+    ],
+)
+def test_constants_in_op_labels_are_shown_in_full(
+    make: Callable[[Value], Value], label: str
+) -> None:
+    assert make(Value(2.0)).op == label
+
+
+def test_division_by_a_subnormal_reports_the_overflowing_slope_at_once() -> None:
+    with pytest.raises(OverflowError, match=r"^/: "):
+        Value(0.0) / 1e-320
+    with pytest.raises(OverflowError, match=r"^/: "):
+        Value(0.0) / Value(1e-320)

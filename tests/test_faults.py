@@ -244,3 +244,16 @@ def test_a_failed_backward_leaves_leaf_grads_as_they_were(
     with pytest.raises(error):
         run_backward(y)
     assert (x.grad, z.grad) == (0.25, -1.5)
+
+
+def test_anomaly_mode_and_trace_check_the_seed_like_backward() -> None:
+    from autograd_mini.viz import trace_backward
+
+    y = V(1.0) * 2
+    for bad in ("2", True, None):
+        with pytest.raises(TypeError, match="got"):
+            y.backward(bad)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="got"):
+            checked_backward(y, bad)  # type: ignore[arg-type]
+        with pytest.raises(TypeError, match="got"):
+            trace_backward(y, bad)  # type: ignore[arg-type]

@@ -182,3 +182,13 @@ def test_names_from_named_parameters_appear_in_the_report():
 def test_bad_names_are_refused(names, error, message):
     with pytest.raises(error, match=message):
         gradcheck(lambda a, b: a * b, [Value(1.0), Value(2.0)], names=names)
+
+
+def test_gradcheck_of_a_non_leaf_input_leaves_its_ancestors_untouched() -> None:
+    w = Value(2.0)
+    w.grad = 0.25
+    h = w * 3
+    report = gradcheck(lambda v: v * v, [h])
+    assert report
+    assert report.analytic[0] == pytest.approx(12.0)
+    assert (w.grad, h.grad) == (0.25, 0.0)

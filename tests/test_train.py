@@ -318,3 +318,31 @@ def test_fit_turns_an_overflow_into_a_message_naming_the_epoch_and_the_cure():
     assert message.endswith("); try a smaller learning rate")
     engine_error = caught.value.__cause__
     assert isinstance(engine_error, OverflowError) and str(engine_error) in message
+
+
+def test_evaluate_names_itself_in_its_errors() -> None:
+    from autograd_mini.nn import MLP
+
+    with pytest.raises(ValueError, match=r"^evaluate: loss 'hinge' needs a model with one output"):
+        evaluate(MLP(2, [3], seed=0), [[1.0, 2.0]], [1])
+    with pytest.raises(ValueError, match=r"^evaluate: X\[0\]\[1\] must be finite"):
+        evaluate(MLP(2, [1], seed=0), [[1.0, float("nan")]], [1])
+
+
+def test_an_optimizer_step_that_overflows_is_reported_as_divergence() -> None:
+    from autograd_mini.nn import MLP
+    from autograd_mini.optim import SGD
+
+    model = MLP(1, [1], seed=0)
+    before = model.state_dict()
+    with pytest.raises(OverflowError, match=r"fit: training diverged in epoch 1 of 3 .*update"):
+        fit(
+            model,
+            [[1.0]],
+            [1e10],
+            loss="mse",
+            optimizer=SGD(model, lr=1e300),
+            epochs=3,
+            progress=False,
+        )
+    assert model.state_dict() == before

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autograd_mini.engine import Value
+from autograd_mini.engine import Value, _check_real
 from autograd_mini.viz.escape import clean_text, format_number, html_text
 from autograd_mini.viz.scene import reading_order, require_value
 
@@ -195,7 +195,7 @@ def trace_backward(root: Value, gradient: float = 1.0) -> Trace:
     require_value(root, "trace_backward")
     names = node_names(root)
     grads: dict[int, float] = {}
-    grads[id(root)] = float(gradient)
+    grads[id(root)] = _check_real(gradient, "trace_backward")
     trace = Trace()
     # Same loop, same order and same arithmetic as Value.backward(), so the
     # floats agree bit for bit.
