@@ -268,3 +268,63 @@ def test_animate_without_dot_says_how_to_install_it(monkeypatch: pytest.MonkeyPa
     assert str(caught.value) == (
         "animate: Graphviz 'dot' not found; install it (e.g. sudo apt-get install graphviz)"
     )
+
+
+def update_lines(anim: Animation) -> list[str]:
+    assert anim.phases[-1] == "update"
+    return anim.captions[-1].splitlines()
+
+
+def test_update_caption_lists_every_parameter_when_there_are_few() -> None:
+    lines = update_lines(animate(karpathy(), lr=0.01))
+    assert lines[0] == "Update 4 parameters: data -= lr × grad (lr = 0.01)"
+    # dL/da = 6, dL/db = -4, dL/dc = -2, dL/df = 4 (hand-computed in the README).
+    assert lines[1:] == [
+        "a: 2 - 0.01 × 6 = 1.94",
+        "b: -3 - 0.01 × -4 = -2.96",
+        "c: 10 - 0.01 × -2 = 10.02",
+        "f: -2 - 0.01 × 4 = -2.04",
+    ]
+
+
+def test_update_caption_says_one_parameter_in_the_singular() -> None:
+    x = Value(3.0, label="x")
+    y = x * 2
+    y.label = "y"
+    assert update_lines(animate(y, lr=0.5))[0].startswith("Update 1 parameter: ")
+
+
+def test_update_caption_ends_with_a_count_when_it_truncates() -> None:
+    leaves = [Value(float(i), label=f"p{i}") for i in range(8)]
+    total = Value.sum([p * p for p in leaves])
+    total.label = "s"
+    lines = update_lines(animate(total, lr=0.1))
+    assert lines[0].startswith("Update 8 parameters: ")
+    assert [line.split(":")[0] for line in lines[1:7]] == [f"p{i}" for i in range(6)]
+    assert lines[7:] == ["… and 2 more"]
+
+
+def test_update_leaves_inputs_alone_when_the_graph_has_nn_parameters() -> None:
+    x0, x1 = Value(0.5, label="x0"), Value(-1.0, label="x1")
+    model = MLP(2, [1], activation="tanh", seed=3)
+    out = model([x0, x1])
+    assert isinstance(out, Value)
+    anim = animate(out, lr=0.1)
+    lines = update_lines(anim)
+    assert lines[0].startswith("Update 3 parameters: ")
+    names = sorted(line.split(":")[0] for line in lines[1:])
+    assert names == [f"layers.0.neurons.0.{p}" for p in ("b", "w0", "w1")]
+    # The inputs keep their data in the update frame.
+    keys = {v.label: f"v{i}" for i, v in enumerate(out.topological_order()) if not v.parents}
+    assert texts_of(anim.frames[-1], keys["x0"])[-2] == "data 0.5"
+
+
+def test_parameters_argument_picks_the_leaves_to_update() -> None:
+    x1, x2 = Value(2.0, label="x1"), Value(0.0, label="x2")
+    w1, w2 = Value(-3.0, label="w1"), Value(1.0, label="w2")
+    b = Value(6.8813735870195432, label="b")
+    o = (x1 * w1 + x2 * w2 + b).tanh()
+    lines = update_lines(animate(o, lr=0.1, parameters=[w1, w2, b]))
+    assert lines[0].startswith("Update 3 parameters: ")
+    assert [line.split(":")[0] for line in lines[1:]] == ["w1", "w2", "b"]
+    assert lines[1] == "w1: -3 - 0.1 × 1 = -3.1"  # do/dw1 = x1 * (1 - tanh²) = 2 * 0.5

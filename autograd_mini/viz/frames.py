@@ -30,7 +30,7 @@ from autograd_mini.viz.scene import Box, Scene
 from autograd_mini.viz.svgstyle import FrameState
 from autograd_mini.viz.trace import Step, Trace
 
-__all__ = ["expression", "plan_frames"]
+__all__ = ["default_parameters", "expression", "plan_frames"]
 
 # Constants as engine._format_constant writes them: "2", "-0.5", "1e-05", "1.5e+20".
 _NUMBER = r"-?\d+(?:\.\d*)?(?:e[-+]?\d+)?"
@@ -38,6 +38,7 @@ _SUFFIX_CONSTANT = re.compile(rf"^(\*\*|[+\-*/])({_NUMBER})$")
 _PREFIX_CONSTANT = re.compile(rf"^({_NUMBER})(\*\*|[+\-*/])$")
 _INFIX = {"+", "-", "*", "/", "**"}
 _MAX_CAPTION_PARENTS = 4
+_MAX_CAPTION_UPDATES = 6
 
 
 def expression(op: str, parents: list[str]) -> str:
@@ -84,7 +85,7 @@ def plan_frames(
      ('backward', 'Backward pass: start with dy/dy = 1.'),
      ('backward', 'y (*2): upstream grad dy/dy = 1'),
      ('backward', 'Backward pass done: every grad is dy/d(node).'),
-     ('update', 'Update 1 parameters: data -= lr × grad (lr = 0.5)')]
+     ('update', 'Update 1 parameter: data -= lr × grad (lr = 0.5)')]
     """
     boxes = {box.key: box for box in scene.boxes}
     root_name = names[id(root)]
@@ -295,28 +296,50 @@ def _update_state(
     parameters: Iterable[Value] | None,
     names: dict[int, str],
 ) -> FrameState:
-    chosen = {id(p) for p in parameters} if parameters is not None else None
+    leaves = [v for box in boxes.values() for v in box.members if not v.parents]
+    chosen = {id(v) for v in (default_parameters(leaves) if parameters is None else parameters)}
     state = FrameState("update", "", dict(last.box_look), dict(last.data_text))
     state.grad_text = dict(last.grad_text)
     state.edge_look = {key: "normal" for key in last.edge_look}
-    examples: list[str] = []
+    lines: list[str] = []
     updated = 0
     for key, box in boxes.items():
-        params = [v for v in box.members if not v.parents and (chosen is None or id(v) in chosen)]
+        params = [v for v in box.members if not v.parents and id(v) in chosen]
         state.box_look[key] = "update" if params else "normal"
-        updated += len(params)
-        if box.kind == "value" and params:
-            v = params[0]
+        for v in params:
+            updated += 1
             new = v.data - lr * grads.get(id(v), 0.0)
-            state.data_text[key] = f"data {format_change(new, v.data)}"
-            if len(examples) < 2:
-                examples.append(
+            if box.kind == "value":
+                state.data_text[key] = f"data {format_change(new, v.data)}"
+            if len(lines) < _MAX_CAPTION_UPDATES:
+                lines.append(
                     f"{names[id(v)]}: {format_number(v.data)} - {format_number(lr)} × "
                     f"{format_number(grads.get(id(v), 0.0))} = {format_change(new, v.data)}"
                 )
+    if updated > len(lines):
+        lines.append(f"… and {updated - len(lines)} more")
     for key in state.box_look.keys() - boxes.keys():  # op nodes keep their usual look
         state.box_look[key] = "normal"
+    noun = "parameter" if updated == 1 else "parameters"
     state.caption = "\n".join(
-        [f"Update {updated} parameters: data -= lr × grad (lr = {format_number(lr)})", *examples]
+        [f"Update {updated} {noun}: data -= lr × grad (lr = {format_number(lr)})", *lines]
     )
     return state
+
+
+def default_parameters(leaves: list[Value]) -> list[Value]:
+    """The leaves `animate(root, lr=...)` updates when no `parameters` are given.
+
+    If any leaf carries an `nn` scope (nn tags its weights and biases), only
+    those are parameters and the inputs stay put; otherwise every leaf is.
+
+    >>> from autograd_mini import Value
+    >>> x, w = Value(2.0, label="x"), Value(0.5, label="w")
+    >>> [v.label for v in default_parameters([x, w])]
+    ['x', 'w']
+    >>> w.scope = "neurons.0"
+    >>> [v.label for v in default_parameters([x, w])]
+    ['w']
+    """
+    scoped = [v for v in leaves if v.scope is not None]
+    return scoped or list(leaves)

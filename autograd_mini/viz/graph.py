@@ -59,6 +59,10 @@ def draw_graph(
 ) -> graphviz.Digraph:
     """Draw the computation graph that produced `root`.
 
+    An unlabelled node is called "#k": k is its position (from 0) in this
+    graph read as written, leaves first (`scene.reading_order(root)`), so the
+    same node can get another number in the picture of a different root.
+
     Args:
         root: the output Value (usually a loss).
         rankdir: "LR" (left to right, default), "TB", "RL" or "BT".

@@ -254,7 +254,10 @@ def animate(
     Args:
         root: the output Value (usually a loss).
         lr: if given, add a final frame with each parameter after one SGD step.
-        parameters: which leaves count as parameters for that frame (default: all leaves).
+        parameters: which leaves that frame updates. Default: the leaves `nn`
+            made (their `scope` is set) if there are any, so inputs stay put;
+            otherwise every leaf. Pass them when inputs and weights are both
+            plain Values, e.g. ``parameters=[w1, w2, b]``.
         rankdir: "LR", "TB", "RL" or "BT".
         group: None, "neuron" or "layer" (see `draw_graph`).
         max_nodes: summarise above this many drawn nodes.
