@@ -277,13 +277,29 @@ def test_clusters_keep_every_node_and_draw_a_box_per_neuron() -> None:
 
 
 def test_big_graph_is_summarised_automatically_and_says_so() -> None:
-    loss = mlp_loss(4)
+    model = MLP(2, [8, 8, 1], seed=0)
+    samples = (([0.5, -1.0], 1), ([0.3, 0.2], -1))
+    loss = Value.sum([(1 - y * model(x)).relu() for x, y in samples])  # type: ignore[operator]
     scene = build_scene(loss, max_nodes=150)
     assert scene.group == "neuron" and scene.size <= 150
+    assert len(scene.edges) <= 150  # 8 x 8 arrows between the layers: still readable
     assert "summarised: grouped by neuron" in scene.caption
     assert "summarised" in draw_graph(loss).source
-    smaller = build_scene(loss, max_nodes=40)
-    assert smaller.group == "layer" and smaller.size <= 40
+    smaller = build_scene(loss, max_nodes=30)
+    assert smaller.group == "layer" and smaller.size <= 30
+
+
+def test_auto_summary_prefers_layers_when_neurons_would_need_too_many_arrows() -> None:
+    loss = mlp_loss(4)
+    by_neuron = build_scene(loss, group="neuron")
+    assert by_neuron.size <= 150 and len(by_neuron.edges) > 256  # 16 x 16 between the layers
+    scene = build_scene(loss)
+    assert scene.group == "layer" and len(scene.edges) <= 150
+    assert scene.caption == (
+        f"summarised: grouped by layer (grouped by neuron it would draw "
+        f"{len(by_neuron.edges)} arrows, more than 150)"
+    )
+    assert by_neuron.caption == ""  # asked for explicitly: drawn as asked
 
 
 def test_a_big_graph_without_scopes_keeps_the_part_nearest_the_output() -> None:

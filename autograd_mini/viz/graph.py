@@ -69,8 +69,9 @@ def draw_graph(
         show_grad: show each Value's current `.grad` next to its data.
         group: None, "neuron" or "layer": group the nodes `nn` tagged with a scope.
         max_nodes: summarise (group by neuron, then layer, then keep the part
-            nearest the output) when the picture would need more DOT nodes. The
-            caption says what was summarised.
+            nearest the output) when the picture would need more DOT nodes; an
+            automatic neuron view with over `MAX_AUTO_EDGES` (150) arrows goes
+            to layers too. The caption says what was summarised.
         collapse: draw each group as one box (default) or as a cluster around
             its nodes.
         highlight: Values to colour (their box, or the group box holding them).

@@ -4,8 +4,9 @@ A `Scene` is the drawing of a graph before it becomes DOT: `graph.py` turns it
 into a `graphviz.Digraph` and `player.py` restyles its SVG frame by frame. The
 scene decides grouping (by neuron or layer, read from `Value.scope`, which
 `nn` sets) and summarising: when the picture would have more than `max_nodes`
-nodes it groups by neuron, then by layer, then keeps only the part nearest to
-the root, and says so in its caption. It reads Values and never changes them.
+nodes it groups by neuron (unless that draws over `MAX_AUTO_EDGES` arrows), then
+by layer, then keeps only the part nearest to the root, and says so in its
+caption. It reads Values and never changes them.
 
 Imports `autograd_mini.engine` and `autograd_mini.viz.escape` / `.groups`.
 
@@ -25,7 +26,27 @@ from autograd_mini.engine import Value
 from autograd_mini.viz.escape import format_number
 from autograd_mini.viz.groups import GROUPS, describe_group, group_key
 
-__all__ = ["Box", "Edge", "OpNode", "Scene", "build_scene", "reading_order", "require_value"]
+__all__ = [
+    "MAX_AUTO_EDGES",
+    "Box",
+    "Edge",
+    "OpNode",
+    "Scene",
+    "build_scene",
+    "reading_order",
+    "require_value",
+]
+
+
+MAX_AUTO_EDGES = 150
+"""An automatic summary with more arrows than this goes one level coarser.
+
+A neuron-level picture stays under `max_nodes` long after its arrows stop being
+followable: two fully connected layers of n neurons draw n x n crossing arrows.
+150 keeps 10 x 10 layers (about 140 arrows in all, measured on an MLP(2, [10, 10, 1])
+loss) and sends 12 x 12 (about 170) and bigger to the layer view. It is the same
+budget as `draw_graph`'s default `max_nodes`: an arrow costs the reader as much as a box.
+"""
 
 
 @dataclass
@@ -128,6 +149,7 @@ def build_scene(
     grad = grad_of or (lambda v: v.grad)
     order = reading_order(root)
     levels = list(GROUPS[GROUPS.index(group) :])
+    crowded = 0  # arrows of the level skipped for having too many, if any
     for level in levels:
         if _size_at_least(order, level, collapse and level is not None) > max_nodes:
             # Hopeless at this level: skip building it, which formats every node
@@ -136,11 +158,19 @@ def build_scene(
             continue
         scene = _grouped_scene(order, root, level, collapse and level is not None, grad)
         if scene.size <= max_nodes:
-            if level != group:
-                scene.caption = (
-                    f"summarised: grouped by {level} "
-                    f"({len(order)} values would need more than max_nodes={max_nodes} nodes)"
-                )
+            if level == group:
+                return scene
+            if level != GROUPS[-1] and len(scene.edges) > MAX_AUTO_EDGES:
+                # Chosen by us, not asked for, and a hairball: whole neurons of one
+                # layer each feed every neuron of the next (16 x 16 = 256 arrows).
+                crowded = len(scene.edges)
+                continue
+            scene.caption = f"summarised: grouped by {level} " + (
+                f"(grouped by {GROUPS[GROUPS.index(level) - 1]} it would draw "
+                f"{crowded} arrows, more than {MAX_AUTO_EDGES})"
+                if crowded
+                else f"({len(order)} values would need more than max_nodes={max_nodes} nodes)"
+            )
             return scene
         collapse = True  # clusters keep every node; only collapsing makes it smaller
     scene = _nearest_scene(order, root, max_nodes, grad)
