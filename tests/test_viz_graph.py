@@ -263,8 +263,23 @@ def test_group_box_shows_its_outputs_numbers() -> None:
     scene = build_scene(out, group="neuron")
     box = next(b for b in scene.boxes if b.kind == "group")
     assert box.title == "layers.0.neurons.0"
-    assert box.data_text == f"data {format_number(out.data)}"
-    assert box.grad_text == "grad 1"
+    assert box.data_text == f"output {format_number(out.data)}"
+    assert box.grad_text == "output grad 1"
+
+
+def test_a_dead_neurons_box_says_its_gradient_is_the_outputs() -> None:
+    model = MLP(2, [2, 1], seed=0)
+    dead = model.layers[0].neurons[1]
+    dead.w[0].data, dead.w[1].data, dead.b.data = 1.0, 1.0, -5.0  # relu(x0 + x1 - 5) = 0
+    nxt = model.layers[1].neurons[0]
+    nxt.w[1].data = 0.5  # so the dead output still gets dL/d(output) = 0.5
+    out = model([1.0, 2.0])
+    assert isinstance(out, Value)
+    out.backward()
+    assert [p.grad for p in dead.parameters()] == [0.0, 0.0, 0.0]  # relu passes nothing back
+    box = next(b for b in build_scene(out, group="neuron").boxes if b.title.endswith("neurons.1"))
+    # The old box read "data 0 | grad 0.5", as if the neuron were learning.
+    assert (box.data_text, box.grad_text) == ("output 0", "output grad 0.5")
 
 
 def test_clusters_keep_every_node_and_draw_a_box_per_neuron() -> None:

@@ -328,3 +328,13 @@ def test_parameters_argument_picks_the_leaves_to_update() -> None:
     assert lines[0].startswith("Update 3 parameters: ")
     assert [line.split(":")[0] for line in lines[1:]] == ["w1", "w2", "b"]
     assert lines[1] == "w1: -3 - 0.1 × 1 = -3.1"  # do/dw1 = x1 * (1 - tanh²) = 2 * 0.5
+
+
+def test_group_boxes_hide_and_reveal_their_output_fields() -> None:
+    model = MLP(2, [1], activation="tanh", seed=3)
+    out = model([0.5, -1.0])
+    assert isinstance(out, Value)
+    anim = animate(out, group="neuron")
+    key = next(k for k in re.findall(r'id="(g\d+)"', anim.frames[0]))
+    assert texts_of(anim.frames[0], key)[-2:] == ["output ?", "output grad ?"]
+    assert texts_of(anim.frames[-1], key)[-2:] == [f"output {out.data:.4g}", "output grad 1"]

@@ -10,7 +10,8 @@ frames follow `backward()`'s order (from `trace_backward`), showing each
 chain-rule product and the parents' running gradients; an optional last frame
 shows the SGD update. Reads the graph, never changes it.
 
-Imports `autograd_mini.engine` and `autograd_mini.viz.escape` / `.scene` / `.svgstyle` / `.trace`.
+Imports `autograd_mini.engine` and `autograd_mini.viz.escape` / `.groups` / `.scene` /
+`.svgstyle` / `.trace`.
 
 >>> from autograd_mini import Value
 >>> x = Value(2.0, label="x"); y = x * 3; y.label = "y"
@@ -26,6 +27,7 @@ from collections.abc import Iterable
 
 from autograd_mini.engine import Value
 from autograd_mini.viz.escape import format_change, format_number, format_unrounded
+from autograd_mini.viz.groups import GROUP_DATA, GROUP_GRAD
 from autograd_mini.viz.scene import Box, Scene
 from autograd_mini.viz.svgstyle import FrameState
 from autograd_mini.viz.trace import Step, Trace
@@ -101,7 +103,9 @@ def plan_frames(
     # Forward: inputs are known from the start, computed boxes light up in turn.
     known = {box.key for box in scene.boxes if box.is_input}
     states: list[FrameState] = []
-    pending_grads = {key: ("grad ?", "partial") for key in boxes if boxes[key].grad_text}
+    pending_grads = {
+        key: (_unknown_grad(box), "partial") for key, box in boxes.items() if box.grad_text
+    }
 
     def forward_state(caption: str, active: str | None) -> FrameState:
         state = FrameState("forward", caption, grad_text=dict(pending_grads))
@@ -110,7 +114,7 @@ def plan_frames(
                 "forward" if key == active else ("normal" if key in known else "pending")
             )
             if key not in known and box.data_text:
-                state.data_text[key] = "data ?"
+                state.data_text[key] = f"{GROUP_DATA if box.kind == 'group' else 'data'} ?"
         for op_key, owner in op_box.items():
             state.box_look[op_key] = state.box_look[owner]
         for owner, edge_keys in edges_into.items():
@@ -149,7 +153,7 @@ def plan_frames(
                 else:
                     state.grad_text[key] = ("grad ?", "partial")
             elif key not in finished:
-                state.grad_text[key] = ("grad ?", "partial")
+                state.grad_text[key] = (_unknown_grad(box), "partial")
             else:
                 state.grad_text[key] = (box.grad_text, "final")
         for op_key, owner in op_box.items():
@@ -185,6 +189,10 @@ def plan_frames(
     if lr is not None:
         states.append(_update_state(states[-1], boxes, running, lr, parameters, names))
     return states
+
+
+def _unknown_grad(box: Box) -> str:
+    return f"{GROUP_GRAD if box.kind == 'group' else 'grad'} ?"
 
 
 def _seed(trace: Trace) -> float:
@@ -256,7 +264,7 @@ def _forward_caption(box: Box, names: dict[int, str]) -> str:
         parents = [names[id(p)] for p in v.parents]
         return f"{names[id(v)]} = {expression(v.op, parents)} = {format_unrounded(v.data)}"
     if box.kind == "group":
-        return f"{box.title}: {box.detail}; output {box.data_text.removeprefix('data ')}"
+        return f"{box.title}: {box.detail}; {box.data_text}"
     return f"{box.title} are computed."
 
 

@@ -19,10 +19,14 @@ from collections.abc import Callable
 from autograd_mini.engine import Value
 from autograd_mini.viz.escape import format_number
 
-__all__ = ["GROUPS", "describe_group", "group_key"]
+__all__ = ["GROUPS", "GROUP_DATA", "GROUP_GRAD", "describe_group", "group_key"]
 
 GROUPS: tuple[str | None, ...] = (None, "neuron", "layer")
 """Grouping levels, from most detailed to most summarised."""
+
+GROUP_DATA, GROUP_GRAD = "output", "output grad"
+"""How a group box names its numbers: those of its outputs, not its parameters'
+(a dead relu neuron's output can have a gradient while its weights get none)."""
 
 _LAYER = re.compile(r"^((?:.*\.)?layers\.\d+)(?:\.|$)")
 _NEURON = re.compile(r"^((?:.*\.)?neurons\.\d+)(?:\.|$)")
@@ -54,16 +58,17 @@ def group_key(scope: str | None, group: str | None) -> str | None:
 def describe_group(
     members: list[Value], used_outside: set[int], root: Value, grad: Callable[[Value], float]
 ) -> tuple[str, str, str]:
-    """The detail, data and grad lines of a collapsed group's box.
+    """The detail, output and output-grad lines of a collapsed group's box.
 
     The numbers are those of the group's outputs: its computed members that a
-    node outside the group uses (or the root).
+    node outside the group uses (or the root). They say "output" because a
+    gradient on the box would read as the parameters' gradient.
 
     >>> from autograd_mini import Value
     >>> w, x = Value(0.5, label="w"), Value(2.0, label="x")
     >>> y = (w * x).tanh()
     >>> describe_group([w, w * x, y], set(), y, lambda v: v.grad)
-    ('* → tanh · 1 param', 'data 0.7616', 'grad 0')
+    ('* → tanh · 1 param', 'output 0.7616', 'output grad 0')
     """
     params = sum(1 for v in members if not v.parents)
     parts = [_formula(members)] if any(v.parents for v in members) else []
@@ -73,8 +78,8 @@ def describe_group(
         outputs = [v for v in members if v.parents] or members
     return (
         " · ".join(parts),
-        "data " + _summarise([v.data for v in outputs]),
-        "grad " + _summarise([grad(v) for v in outputs]),
+        f"{GROUP_DATA} {_summarise([v.data for v in outputs])}",
+        f"{GROUP_GRAD} {_summarise([grad(v) for v in outputs])}",
     )
 
 

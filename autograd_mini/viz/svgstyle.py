@@ -5,7 +5,7 @@ which data/grad texts it shows; `SvgStyler` applies it to the SVG laid out
 once by `dot`, giving either the full SVG or a patch against the base. Text is
 only ever set as element text, so XML escaping is left to ElementTree.
 
-Imports nothing from the package.
+Imports `autograd_mini.viz.groups` (how group boxes name their fields).
 
 >>> FrameState("forward", "x = 1").box_look
 {}
@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+
+from autograd_mini.viz.groups import GROUP_DATA, GROUP_GRAD
 
 __all__ = ["FrameState", "SvgStyler"]
 
@@ -143,10 +145,14 @@ class SvgStyler:
     def _set_texts(g: ET.Element, data_text: str | None, grad: tuple[str, str] | None) -> None:
         texts = [el for el in g if el.tag.endswith("text")]
         # The record's last fields are data then grad (see graph._record_label).
-        if texts and (texts[-1].text or "").startswith("grad "):
+        if texts and (texts[-1].text or "").startswith(("grad ", f"{GROUP_GRAD} ")):
             if grad is not None:
                 texts[-1].text = grad[0]
                 texts[-1].set("fill", _GRAD_COLOUR[grad[1]])
             texts = texts[:-1]
-        if data_text is not None and texts and (texts[-1].text or "").startswith("data "):
+        if (
+            data_text is not None
+            and texts
+            and (texts[-1].text or "").startswith(("data ", f"{GROUP_DATA} "))
+        ):
             texts[-1].text = data_text
