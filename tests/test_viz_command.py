@@ -29,11 +29,11 @@ def test_writes_svg_and_player_and_prints_gradients(tmp_path: Path) -> None:
     status, out, err = run("(a*b + c) * f", KARPATHY, str(svg), str(html))
     assert (status, err) == (0, "")
     assert out.splitlines()[:5] == [
-        "(a*b + c) * f = -8",
-        "  d/da = 6",
-        "  d/db = -4",
-        "  d/dc = -2",
-        "  d/df = 4",
+        "out = (a*b + c) * f = -8",
+        "  dout/da = 6",
+        "  dout/db = -4",
+        "  dout/dc = -2",
+        "  dout/df = 4",
     ]
     texts = [t.text for t in ET.parse(svg).getroot().iter(f"{SVG}text")]
     assert "data -8" in texts and "grad 6" in texts
@@ -107,7 +107,7 @@ def test_in_a_fresh_interpreter(tmp_path: Path) -> None:
         text=True,
         check=False,
     )
-    assert ok.returncode == 0 and "d/dx = 5" in ok.stdout
+    assert ok.returncode == 0 and "dout/dx = 5" in ok.stdout
     bad = subprocess.run(
         [sys.executable, "-c", code, "__import__('os').getcwd()"],
         cwd=tmp_path,
@@ -140,10 +140,9 @@ def test_an_expression_starting_with_minus_is_the_expr_argument(
     assert cli.main(["graph", "-o", str(target), *argv]) == 0
     out = capsys.readouterr().out
     # -a**2 is -(a**2): -9, and its derivative -2a = -6.
-    assert out.splitlines()[:2] == ["-a**2 = -9", "  d/da = -6"] or out.splitlines()[:2] == [
-        "-(a**2) = -9",
-        "  d/da = -6",
-    ]
+    assert out.splitlines()[:2] == ["out = -a**2 = -9", "  dout/da = -6"] or out.splitlines()[
+        :2
+    ] == ["out = -(a**2) = -9", "  dout/da = -6"]
     assert target.exists()
 
 
@@ -210,3 +209,19 @@ def test_the_user_can_name_the_result(tmp_path: Path) -> None:
 def test_naming_the_result_keeps_the_errors_clear(tmp_path: Path, expr: str, message: str) -> None:
     status, _, err = run(expr, ["a=2"], str(tmp_path / "g.dot"))
     assert status == 2 and message in err and err.count("\n") == 1
+
+
+def test_gradients_are_named_after_the_result(tmp_path: Path) -> None:
+    status, out, _ = run("L = x * y", ["x=2", "y=5"], str(tmp_path / "g.dot"))
+    assert status == 0 and out.splitlines()[:3] == ["L = 10", "  dL/dx = 5", "  dL/dy = 2"]
+    status, out, _ = run("out * 2", ["out=3"], str(tmp_path / "g.dot"))  # "out" is taken
+    assert status == 0 and out.splitlines()[:2] == ["out_ = out * 2 = 6", "  dout_/dout = 2"]
+
+
+def test_a_variable_set_but_not_used_is_warned_about(tmp_path: Path) -> None:
+    status, out, err = run("x * 2", ["x=1", "q=3"], str(tmp_path / "g.dot"))
+    assert status == 0  # a warning, not an error
+    assert err == "warning: q is set but not used in the expression\n"
+    assert "  dout/dq = 0" in out.splitlines()
+    status, _, err = run("x * 2", ["x=1"], str(tmp_path / "g.dot"))
+    assert (status, err) == (0, "")

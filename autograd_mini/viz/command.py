@@ -2,9 +2,10 @@
 
 `add_graph_arguments(parser)` declares the arguments on an argparse parser and
 `run_graph(...)` does the work: parse EXPR safely (`autograd_mini.expression`,
-never eval), run `backward()`, print the result and every variable's gradient,
-write the picture and optionally the animation player. Bad input prints one
-line to stderr and returns 2; a missing Graphviz or an unwritable file returns 1.
+never eval), run `backward()`, print the result and every variable's gradient
+(with a warning on stderr for a variable the expression does not use), write
+the picture and optionally the animation player. Bad input prints one line to
+stderr and returns 2; a missing Graphviz or an unwritable file returns 1.
 
 Imports `autograd_mini.expression` and `autograd_mini.viz`.
 
@@ -178,15 +179,16 @@ def run_graph(
         stdout, stderr: streams for the report and errors (default: sys's).
 
     Returns:
-        0 on success, 2 on bad input (one line on stderr), 1 when Graphviz is
-        missing or a file cannot be written.
+        0 on success (also when a --set variable is unused: that only warns),
+        2 on bad input (one line on stderr), 1 when Graphviz is missing or a
+        file cannot be written.
 
     >>> import os, tempfile
     >>> target = os.path.join(tempfile.mkdtemp(), "graph.dot")  # .dot: no Graphviz needed
     >>> run_graph("x * y", ["x=2", "y=5"], target)
-    x * y = 10
-      d/dx = 5
-      d/dy = 2
+    out = x * y = 10
+      dout/dx = 5
+      dout/dy = 2
     wrote ...graph.dot
     0
     >>> run_graph("x.real", ["x=2"], target, stderr=sys.stdout)
@@ -223,11 +225,14 @@ def run_graph(
         print(f"autograd-mini graph: error: {_one_line(error)}", file=err)
         return EXIT_BAD_INPUT
     leaves = {v.label: v for v in root.topological_order() if not v.parents and v.label}
-    shown = root_name if named else expr.strip()
+    shown = root_name if named else f"{root_name} = {expr.strip()}"
     print(f"{shown} = {format_unrounded(root.data)}", file=out)
     for name in variables:
+        if name not in leaves:
+            # Its gradient is a true 0, but more likely a typo than a choice.
+            print(f"warning: {name} is set but not used in the expression", file=err)
         grad = leaves[name].grad if name in leaves else 0.0
-        print(f"  d/d{name} = {format_number(grad)}", file=out)
+        print(f"  d{root_name}/d{name} = {format_number(grad)}", file=out)
     try:
         dot = draw_graph(root, rankdir=rankdir)
         if picture_format == "dot":
