@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from graphs import karpathy
 
-from autograd_mini import Value
 from autograd_mini.viz import Animation, animate
 
 pytestmark = [pytest.mark.browser, pytest.mark.exe]
@@ -35,14 +35,7 @@ SVG = "{http://www.w3.org/2000/svg}"
 
 
 def make_animation() -> Animation:
-    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
-    c, f = Value(10.0, label="c"), Value(-2.0, label=HOSTILE)
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
+    L, _ = karpathy(f_label=HOSTILE)
     return animate(L, lr=0.01, title=HOSTILE)
 
 

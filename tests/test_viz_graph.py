@@ -6,6 +6,7 @@ import xml.etree.ElementTree as ET
 
 import graphviz
 import pytest
+from graphs import karpathy
 
 from autograd_mini import Value
 from autograd_mini.nn import MLP
@@ -40,18 +41,6 @@ HOSTILE = [
     "x" * 300,
     "\ufffe\uffff",
 ]
-
-
-def karpathy() -> tuple[Value, dict[str, Value]]:
-    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
-    c, f = Value(10.0, label="c"), Value(-2.0, label="f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    return L, {"a": a, "b": b, "c": c, "f": f, "e": e, "d": d, "L": L}
 
 
 def mlp_loss(samples: int = 4) -> Value:

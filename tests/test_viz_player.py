@@ -11,6 +11,7 @@ from typing import Any
 
 import graphviz
 import pytest
+from graphs import karpathy
 
 from autograd_mini import Value
 from autograd_mini.nn import MLP
@@ -24,18 +25,6 @@ HOSTILE = '</script><img src=x onerror=alert(1)>"&<!--'
 pytestmark = pytest.mark.exe
 
 
-def karpathy() -> Value:
-    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
-    c, f = Value(10.0, label="c"), Value(-2.0, label="f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    return L
-
-
 def texts_of(svg: str, key: str) -> list[str]:
     for g in ET.fromstring(svg).iter(f"{SVG}g"):
         if g.get("id") == key:
@@ -44,7 +33,7 @@ def texts_of(svg: str, key: str) -> list[str]:
 
 
 def test_frames_forward_then_backward_then_update() -> None:
-    anim = animate(karpathy(), lr=0.01)
+    anim = animate(karpathy()[0], lr=0.01)
     assert anim.phases == ["forward"] * 4 + ["backward"] * 5 + ["update"]
     assert anim.captions[1:4] == ["e = a * b = -6", "d = e + c = 4", "L = d * f = -8"]
     assert anim.captions[4].splitlines()[0] == "Backward pass: start with dL/dL = 1."
@@ -58,7 +47,7 @@ def test_frames_forward_then_backward_then_update() -> None:
 
 
 def test_forward_frames_reveal_values_in_order() -> None:
-    anim = animate(karpathy())
+    anim = animate(karpathy()[0])
     # v2 is e (reading order a, b, e, c, d, f, L): hidden before its frame, shown from it on.
     assert texts_of(anim.frames[0], "v2")[-2:] == ["data ?", "grad ?"]
     assert texts_of(anim.frames[1], "v2")[-2:] == ["data -6", "grad ?"]
@@ -66,7 +55,7 @@ def test_forward_frames_reveal_values_in_order() -> None:
 
 
 def test_backward_frames_show_running_gradients_equal_to_backward() -> None:
-    L = karpathy()
+    L = karpathy()[0]
     anim = animate(L)
     last = anim.frames[-1]
     L.backward()
@@ -92,14 +81,14 @@ def test_accumulating_gradient_is_shown_as_a_partial_sum_first() -> None:
 
 
 def test_animate_does_not_change_the_graph() -> None:
-    L = karpathy()
+    L = karpathy()[0]
     before = [(n.data, n.grad, n.label) for n in L.topological_order()]
     animate(L, lr=0.1)
     assert [(n.data, n.grad, n.label) for n in L.topological_order()] == before
 
 
 def test_every_frame_is_valid_svg_and_patch_reproduces_it() -> None:
-    anim = animate(karpathy(), lr=0.1)
+    anim = animate(karpathy()[0], lr=0.1)
     for frame in anim._frames:
         patched = ET.fromstring(anim.base_svg)
         elements = list(patched.iter())[1:]
@@ -128,7 +117,7 @@ def test_hostile_labels_are_escaped_in_the_player() -> None:
 
 
 def test_saved_player_is_standalone(tmp_path: Path) -> None:
-    anim = animate(karpathy())
+    anim = animate(karpathy()[0])
     path = anim.save(tmp_path / "player.html")
     page = path.read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
@@ -141,7 +130,7 @@ def test_saved_player_is_standalone(tmp_path: Path) -> None:
 
 
 def test_two_players_in_one_page_get_different_ids() -> None:
-    anim = animate(karpathy())
+    anim = animate(karpathy()[0])
     first = re.search(r'id="agm-([^"]+)"', anim._repr_html_())
     second = re.search(r'id="agm-([^"]+)"', anim._repr_html_())
     assert first and second and first.group(1) != second.group(1)
@@ -157,9 +146,9 @@ def test_big_graph_is_grouped_to_keep_frames_few() -> None:
 
 def test_bad_arguments_and_template() -> None:
     with pytest.raises(ValueError, match="lr must be a number > 0, got -1"):
-        animate(karpathy(), lr=-1)
+        animate(karpathy()[0], lr=-1)
     with pytest.raises(ValueError, match="rankdir"):
-        animate(karpathy(), rankdir="diagonal")
+        animate(karpathy()[0], rankdir="diagonal")
     with pytest.raises(ValueError, match="at least one frame"):
         Animation("<svg/>", [])
     assert "__PLAYER_ID__" in player_template()
@@ -224,7 +213,7 @@ def grad_colour(svg: str, key: str) -> str:
 
 
 def test_a_gradient_turns_final_on_the_step_that_completes_it() -> None:
-    anim = animate(karpathy())
+    anim = animate(karpathy()[0])
     grey, red = "#94a3b8", "#b91c1c"
     # Frames: 4 forward, seed, L, d, e, done. Keys: a v0, b v1, e v2, c v3, d v4, f v5.
     step_L, step_d, step_e = anim.frames[5], anim.frames[6], anim.frames[7]
@@ -264,7 +253,7 @@ def test_a_root_that_is_not_a_value_is_a_type_error_naming_the_type(
 def test_animate_without_dot_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(graphviz.ExecutableNotFound) as caught:
-        animate(karpathy())
+        animate(karpathy()[0])
     assert str(caught.value) == (
         "animate: Graphviz 'dot' not found; install it (e.g. sudo apt-get install graphviz)"
     )
@@ -276,7 +265,7 @@ def update_lines(anim: Animation) -> list[str]:
 
 
 def test_update_caption_lists_every_parameter_when_there_are_few() -> None:
-    lines = update_lines(animate(karpathy(), lr=0.01))
+    lines = update_lines(animate(karpathy()[0], lr=0.01))
     assert lines[0] == "Update 4 parameters: data -= lr × grad (lr = 0.01)"
     # dL/da = 6, dL/db = -4, dL/dc = -2, dL/df = 4 (hand-computed in the README).
     assert lines[1:] == [

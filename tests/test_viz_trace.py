@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from graphs import karpathy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -13,18 +14,6 @@ from autograd_mini.viz.escape import clean_text
 
 # Exact float equality on purpose below: trace_backward repeats backward()'s
 # arithmetic in backward()'s order, so any difference at all is a bug.
-
-
-def karpathy() -> tuple[Value, dict[str, Value]]:
-    a, b = Value(2.0, label="a"), Value(-3.0, label="b")
-    c, f = Value(10.0, label="c"), Value(-2.0, label="f")
-    e = a * b
-    e.label = "e"
-    d = e + c
-    d.label = "d"
-    L = d * f
-    L.label = "L"
-    return L, {"a": a, "b": b, "c": c, "f": f, "e": e, "d": d, "L": L}
 
 
 def assert_trace_matches_backward(root: Value) -> list[Step]:
