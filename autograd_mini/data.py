@@ -20,6 +20,8 @@ import random
 from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
+from autograd_mini._checks import count, finite_number
+
 __all__ = [
     "make_moons",
     "make_circles",
@@ -180,8 +182,7 @@ def batches(
     [[0, 1], [2]]
     """
     n = _check_pair(X, y, "batches")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batches: batch_size must be a positive int, got {batch_size!r}")
+    count(batch_size, "batches", "batch_size")
     order = list(range(n))
     if shuffle:
         random.Random(seed).shuffle(order)
@@ -213,18 +214,11 @@ def _finish(points: list[tuple[float, float, int]], sigma: float, rng: random.Ra
 
 
 def _check_n(n: object, where: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 2:
-        raise ValueError(f"{where}: n must be an int >= 2, got {n!r}")
-    return n
+    return count(n, where, "n", minimum=2)
 
 
 def _check_noise(noise: object, where: str, what: str = "noise") -> float:
-    if isinstance(noise, bool) or not isinstance(noise, numbers.Real):
-        raise ValueError(f"{where}: {what} must be a number >= 0, got {noise!r}")
-    value = float(noise)
-    if not math.isfinite(value) or value < 0:
-        raise ValueError(f"{where}: {what} must be a number >= 0, got {noise!r}")
-    return value
+    return finite_number(noise, where, what, minimum=0.0)
 
 
 def _check_pair(X: Sequence[object], y: Sequence[object], where: str) -> int:

@@ -26,6 +26,7 @@ from typing import Union
 # The private helpers serve the no_grad fast path: reusing the engine's input
 # check, overflow check and sigmoid keeps its errors and its numbers (to the
 # bit) the same as those of the graph-building path.
+from autograd_mini._checks import count
 from autograd_mini.engine import Value, _check_real, _finite, _sigmoid, is_grad_enabled
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron"]
@@ -298,9 +299,7 @@ def _named_values(name: str, attr: object) -> list[tuple[str, Value]]:
 
 
 def _check_count(n: object, where: str, what: str) -> int:
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"{where}: {what} must be a positive int, got {n!r}")
-    return n
+    return count(n, where, what)
 
 
 def _check_seed(seed: object, where: str) -> int | None:

@@ -23,6 +23,7 @@ import math
 import numbers
 from collections.abc import Callable, Iterable
 
+from autograd_mini._checks import count
 from autograd_mini.engine import Value
 from autograd_mini.nn import Module
 
@@ -303,6 +304,4 @@ def _check_number(
 
 
 def _check_epochs(value: object, where: str, what: str = "epochs") -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{where}: {what} must be a positive int, got {value!r}")
-    return value
+    return count(value, where, what)

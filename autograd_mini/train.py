@@ -33,6 +33,7 @@ from typing import Any, Union
 from tqdm.auto import tqdm
 
 from autograd_mini import losses
+from autograd_mini._checks import count, finite_number
 from autograd_mini.data import _check_pair, batches
 from autograd_mini.engine import Value, no_grad
 from autograd_mini.nn import Module
@@ -148,12 +149,9 @@ def fit(
     n = _check_pair(X, y, "fit")
     _check_samples(X, "fit")
     targets = _targets_for(loss_name, y, "fit")
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"fit: epochs must be a positive int, got {epochs!r}")
-    if batch_size is not None and (
-        isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1
-    ):
-        raise ValueError(f"fit: batch_size must be a positive int or None, got {batch_size!r}")
+    count(epochs, "fit", "epochs")
+    if batch_size is not None:
+        count(batch_size, "fit", "batch_size", none_allowed=True)
     stop_at = None if target_loss is None else _finite_number(target_loss, "target_loss")
     l2_coefficient = _finite_number(l2, "l2")
     if l2_coefficient < 0:
@@ -354,6 +352,4 @@ def _count_correct(loss_name: str, outputs: list[Output], targets: list[Any]) ->
 
 
 def _finite_number(value: object, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ValueError(f"fit: {what} must be a finite number, got {value!r}")
-    return float(value)
+    return finite_number(value, "fit", what)

@@ -192,7 +192,7 @@ BAD_CALLS: list[tuple[str, Callable[[], object], type[Exception], tuple[str, ...
     (
         "batches size 1.5",
         lambda: data.batches([[1.0]], [0], 1.5),
-        ValueError,  # type: ignore[arg-type]
+        TypeError,  # type: ignore[arg-type]
         ("batches", "batch_size"),
     ),
     (

@@ -78,16 +78,34 @@ def test_blobs_cluster_around_their_centres():
 
 
 @pytest.mark.parametrize("make", GENERATORS)
-@pytest.mark.parametrize("n", [0, 1, -5, 2.5, True, "10"])
-def test_bad_n(make, n):
-    with pytest.raises(ValueError, match=f"{make.__name__}: n must be an int >= 2, got"):
+@pytest.mark.parametrize(
+    ("n", "error"),
+    [
+        (0, ValueError),
+        (1, ValueError),
+        (-5, ValueError),
+        (2.5, TypeError),
+        (True, TypeError),
+        ("10", TypeError),
+    ],
+)
+def test_bad_n(make, n, error):
+    with pytest.raises(error, match=f"{make.__name__}: n must be an int >= 2, got"):
         make(n)
 
 
 @pytest.mark.parametrize("make", [make_moons, make_circles, make_xor])
-@pytest.mark.parametrize("noise", [-0.1, float("nan"), float("inf"), "0.1"])
-def test_bad_noise(make, noise):
-    with pytest.raises(ValueError, match=f"{make.__name__}: noise must be a number >= 0"):
+@pytest.mark.parametrize(
+    ("noise", "error"),
+    [
+        (-0.1, ValueError),
+        (float("nan"), ValueError),
+        (float("inf"), ValueError),
+        ("0.1", TypeError),
+    ],
+)
+def test_bad_noise(make, noise, error):
+    with pytest.raises(error, match=f"{make.__name__}: noise must be a number >= 0"):
         make(10, noise=noise)
 
 
@@ -172,9 +190,12 @@ def test_batches_shuffle_is_seeded_and_optional():
     ]
 
 
-@pytest.mark.parametrize("size", [0, -1, 1.5, True, None])
-def test_batches_reject_bad_size_at_the_call(size):
-    with pytest.raises(ValueError, match="batches: batch_size must be a positive int, got"):
+@pytest.mark.parametrize(
+    ("size", "error"),
+    [(0, ValueError), (-1, ValueError), (1.5, TypeError), (True, TypeError), (None, TypeError)],
+)
+def test_batches_reject_bad_size_at_the_call(size, error):
+    with pytest.raises(error, match="batches: batch_size must be a positive int, got"):
         batches([[0.0]], [0], size)  # no iteration needed: checked eagerly
 
 

@@ -167,8 +167,9 @@ def test_load_state_dict_rejects_non_mappings() -> None:
         (lambda: MLP(2, [3, 1], activation="softmax"), ValueError, r"unknown activation"),
         (lambda: Neuron(0), ValueError, r"Neuron: nin must be a positive int, got 0"),
         (lambda: Layer(2, -1), ValueError, r"Layer: nout must be a positive int, got -1"),
-        (lambda: Neuron(2.5), ValueError, r"nin must be a positive int"),  # type: ignore[arg-type]
-        (lambda: Neuron(True), ValueError, r"nin must be a positive int"),
+        (lambda: Neuron(2.5), TypeError, r"nin must be a positive int, got 2\.5 \(a float\)"),  # type: ignore[arg-type]
+        (lambda: Neuron(True), TypeError, r"nin must be a positive int, got True \(a bool\)"),
+        (lambda: MLP("2", [1]), TypeError, r"MLP: nin must be a positive int, got '2' \(a str\)"),
         (lambda: MLP(2, []), ValueError, r"nouts must be a non-empty list"),
         (lambda: MLP(2, "16"), ValueError, r"nouts must be a non-empty list"),  # type: ignore[arg-type]
     ],

@@ -220,12 +220,12 @@ def model_and_data():
         ),
         ({"loss": 3}, TypeError, "fit: loss must be a name or a callable, got int"),
         ({"epochs": 0}, ValueError, "fit: epochs must be a positive int, got 0"),
-        ({"epochs": 2.5}, ValueError, "fit: epochs must be a positive int, got 2.5"),
-        ({"epochs": True}, ValueError, "fit: epochs must be a positive int, got True"),
+        ({"epochs": 2.5}, TypeError, "fit: epochs must be a positive int, got 2.5"),
+        ({"epochs": True}, TypeError, "fit: epochs must be a positive int, got True"),
         ({"batch_size": 0}, ValueError, "fit: batch_size must be a positive int or None, got 0"),
         (
             {"batch_size": "8"},
-            ValueError,
+            TypeError,
             "fit: batch_size must be a positive int or None, got '8'",
         ),
         (
