@@ -173,7 +173,9 @@ def fit(
             raise ValueError("fit: validation_data must be a pair (X_val, y_val)")
         _check_pair(validation_data[0], validation_data[1], "fit: validation_data")
         _check_samples(validation_data[0], "fit: validation_data")
-        _targets_for(loss_name, validation_data[1], "fit: validation_data")
+        # Checked and converted once here; every epoch then only runs the model.
+        val_X = validation_data[0]
+        val_targets = _targets_for(loss_name, validation_data[1], "fit: validation_data")
 
     params = model.parameters() if isinstance(model, Module) else []
     if l2_coefficient and not params:
@@ -206,7 +208,7 @@ def fit(
             history.lr.append(float(getattr(optimizer, "lr", math.nan)))
             postfix = {"loss": f"{total / n:.4f}", "acc": f"{correct / n:.1%}"}
             if validation_data is not None:
-                val_loss, val_acc = evaluate(model, *validation_data, loss=loss)
+                val_loss, val_acc = _evaluate(model, val_X, val_targets, loss_name, loss_fn)
                 history.val_loss.append(val_loss)
                 history.val_accuracy.append(val_acc)
                 postfix["val_acc"] = f"{val_acc:.1%}"
@@ -245,6 +247,17 @@ def evaluate(
     _check_pair(X, y, "evaluate")
     _check_samples(X, "evaluate")
     targets = _targets_for(loss_name, y, "evaluate")
+    return _evaluate(model, X, targets, loss_name, loss_fn)
+
+
+def _evaluate(
+    model: Module,
+    X: Sequence[Sequence[float]],
+    targets: list[Any],
+    loss_name: str,
+    loss_fn: LossFunction,
+) -> tuple[float, float]:
+    """`evaluate` on data already checked, with targets already converted for the loss."""
     with no_grad():
         outputs = [model(x) for x in X]
         value = _batch_loss(loss_name, loss_fn, outputs, targets, "evaluate").data
