@@ -1,8 +1,9 @@
-"""Neural networks on top of `Value`: Module, Neuron, Layer, MLP.
+"""Neural networks on top of `Value`: Module, Neuron, Layer, MLP, Activation, Sequential.
 
-Imports only `autograd_mini.engine`. A Module finds its parameters by walking
-its attributes (Values, Modules and lists of them), so names such as
-`layers.0.neurons.3.w.1` come out stable and match `state_dict()` keys.
+Imports `autograd_mini.engine` and the package's private argument helpers.
+A Module finds its parameters by walking its attributes (Values, Modules and
+lists of them), so names such as `layers.0.neurons.3.w.1` come out stable and
+match `state_dict()` keys.
 Under `no_grad()` the modules compute on plain floats and build no nodes at
 all: the same numbers, to the bit, several times faster (benchmarks/NOTES.md).
 
@@ -26,14 +27,24 @@ from typing import Union
 # The private helpers serve the no_grad fast path: reusing the engine's input
 # check, overflow check and sigmoid keeps its errors and its numbers (to the
 # bit) the same as those of the graph-building path.
+from autograd_mini._arraylike import as_list
 from autograd_mini._checks import count
 from autograd_mini.engine import Value, _check_real, _finite, _sigmoid, is_grad_enabled
 
-__all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron"]
+__all__ = ["ACTIVATIONS", "INITS", "MLP", "Activation", "Layer", "Module", "Neuron", "Sequential"]
 
 Input = Union[Value, float, int]
 
 ACTIVATIONS: tuple[str, ...] = ("relu", "tanh", "sigmoid", "linear")
+
+INITS: tuple[str, ...] = ("pytorch", "micrograd", "he", "xavier")
+"""The `init=` schemes for a neuron with `nin` inputs in a layer of `nout` neurons:
+
+- "pytorch":   w, b ~ U(-1/sqrt(nin), 1/sqrt(nin))            (PyTorch's nn.Linear default)
+- "micrograd": w ~ U(-1, 1), b = 0                              (micrograd's Neuron)
+- "he":        w ~ U(-sqrt(6/nin), sqrt(6/nin)), b = 0          (He/Kaiming uniform, for relu)
+- "xavier":    w ~ U(-sqrt(6/(nin+nout)), sqrt(6/(nin+nout))), b = 0   (Glorot uniform, for tanh)
+"""
 
 
 class Module:
@@ -142,28 +153,42 @@ class Neuron(Module):
     Args:
         nin: number of inputs.
         activation: "relu", "tanh", "sigmoid" or "linear".
-        seed: makes the initial weights reproducible on every machine.
-
-    Weights and bias start uniform in [-1/sqrt(nin), 1/sqrt(nin)] (PyTorch's
-    default for Linear layers).
+        seed: makes the initial weights reproducible on every machine. Without
+            one, they are drawn from Python's `random` module, so `random.seed(...)`
+            beforehand makes them reproducible too.
+        init: how the weights and bias start, one of `INITS` (default "pytorch":
+            uniform in [-1/sqrt(nin), 1/sqrt(nin)], PyTorch's default for Linear layers).
+        fan_out: the width of the layer the neuron belongs to (only "xavier" uses it).
 
     >>> n = Neuron(2, activation="linear", seed=1)
     >>> y = n([1.0, 2.0])
     >>> round(y.data, 6) == round(n.w[0].data + 2 * n.w[1].data + n.b.data, 6)
     True
+    >>> Neuron(3, init="micrograd", seed=0).b.data
+    0.0
     """
 
-    def __init__(self, nin: int, activation: str = "relu", seed: int | None = None) -> None:
+    def __init__(
+        self,
+        nin: int,
+        activation: str = "relu",
+        seed: int | None = None,
+        *,
+        init: str = "pytorch",
+        fan_out: int = 1,
+    ) -> None:
         self.nin = _check_count(nin, "Neuron", "nin")
         self.activation = _check_activation(activation, "Neuron")
-        rng = random.Random(_check_seed(seed, "Neuron"))
-        bound = 1.0 / math.sqrt(nin)
-        self.w = [Value(rng.uniform(-bound, bound), label=f"w{i}") for i in range(nin)]
-        self.b = Value(rng.uniform(-bound, bound), label="b")
+        self.init = _check_init(init, "Neuron")
+        _check_count(fan_out, "Neuron", "fan_out")
+        uniform = _uniform_source(_check_seed(seed, "Neuron"))
+        weights, bias = _initial_numbers(self.init, nin, fan_out, uniform)
+        self.w = [Value(number, label=f"w{i}") for i, number in enumerate(weights)]
+        self.b = Value(bias, label="b")
         self._assign_scopes()
 
     def forward(self, x: Sequence[Input]) -> Value:
-        _check_inputs(x, self.nin, "Neuron")
+        x = _inputs(x, self.nin, "Neuron")
         if not is_grad_enabled():
             return _output_values([self._forward_data(_input_data(x))], [self])[0]
         return self._forward(x)
@@ -193,7 +218,8 @@ class Neuron(Module):
 class Layer(Module):
     """`nout` neurons that all see the same inputs.
 
-    Returns one Value when nout == 1, else a list of Values.
+    Returns one Value when nout == 1, else a list of Values. `seed` and `init`
+    as for `Neuron`.
 
     >>> layer = Layer(3, 2, seed=0)
     >>> len(layer([1.0, 2.0, 3.0]))
@@ -201,17 +227,24 @@ class Layer(Module):
     """
 
     def __init__(
-        self, nin: int, nout: int, activation: str = "relu", seed: int | None = None
+        self,
+        nin: int,
+        nout: int,
+        activation: str = "relu",
+        seed: int | None = None,
+        *,
+        init: str = "pytorch",
     ) -> None:
         self.nin = _check_count(nin, "Layer", "nin")
         self.nout = _check_count(nout, "Layer", "nout")
         self.activation = _check_activation(activation, "Layer")
-        rng = random.Random(_check_seed(seed, "Layer"))
-        self.neurons = [Neuron(nin, activation, seed=rng.getrandbits(64)) for _ in range(nout)]
+        self.init = _check_init(init, "Layer")
+        seeds = _child_seeds(_check_seed(seed, "Layer"), nout)
+        self.neurons = [Neuron(nin, activation, seed=s, init=init, fan_out=nout) for s in seeds]
         self._assign_scopes()
 
     def forward(self, x: Sequence[Input]) -> Value | list[Value]:
-        _check_inputs(x, self.nin, "Layer")
+        x = _inputs(x, self.nin, "Layer")
         if not is_grad_enabled():
             out = _output_values(self._forward_data(_input_data(x)), self.neurons)
         else:
@@ -229,36 +262,53 @@ class Layer(Module):
 
 
 class MLP(Module):
-    """A multi-layer perceptron: hidden layers use `activation`, the last is linear.
+    """A multi-layer perceptron: hidden layers use `activation`, the last `output_activation`.
+
+    `output_activation=None` (the default) leaves the last layer linear, as
+    micrograd's `nonlin=False` does; "tanh" gives the lecture's network with tanh
+    on every layer. `seed` and `init` as for `Neuron`.
 
     >>> model = MLP(2, [16, 16, 1], seed=42)
     >>> [layer.nout for layer in model.layers]
     [16, 16, 1]
+    >>> MLP(3, [4, 4, 1], activation="tanh", output_activation="tanh").layers[-1].activation
+    'tanh'
     """
 
     def __init__(
-        self, nin: int, nouts: Sequence[int], activation: str = "relu", seed: int | None = None
+        self,
+        nin: int,
+        nouts: Sequence[int],
+        activation: str = "relu",
+        seed: int | None = None,
+        *,
+        init: str = "pytorch",
+        output_activation: str | None = None,
     ) -> None:
         self.nin = _check_count(nin, "MLP", "nin")
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
             raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
         self.nouts = [_check_count(n, "MLP", "nouts") for n in nouts]
         self.activation = _check_activation(activation, "MLP")
-        rng = random.Random(_check_seed(seed, "MLP"))
+        last = "linear" if output_activation is None else output_activation
+        self.output_activation = _check_activation(last, "MLP")
+        self.init = _check_init(init, "MLP")
+        seeds = _child_seeds(_check_seed(seed, "MLP"), len(self.nouts))
         sizes = [nin, *self.nouts]
         self.layers = [
             Layer(
                 sizes[i],
                 sizes[i + 1],
-                activation if i < len(self.nouts) - 1 else "linear",
-                seed=rng.getrandbits(64),
+                activation if i < len(self.nouts) - 1 else self.output_activation,
+                seed=seeds[i],
+                init=init,
             )
             for i in range(len(self.nouts))
         ]
         self._assign_scopes()
 
     def forward(self, x: Sequence[Input]) -> Value | list[Value]:
-        _check_inputs(x, self.nin, "MLP")
+        x = _inputs(x, self.nin, "MLP")
         # Inputs are checked once here, not again by every layer and neuron.
         if not is_grad_enabled():
             data = _input_data(x)
@@ -273,7 +323,98 @@ class MLP(Module):
         return out[0] if len(out) == 1 else out
 
     def __repr__(self) -> str:
-        return f"MLP(nin={self.nin}, nouts={self.nouts}, activation={self.activation!r})"
+        last = "" if self.output_activation == "linear" else f", output={self.output_activation!r}"
+        return f"MLP(nin={self.nin}, nouts={self.nouts}, activation={self.activation!r}{last})"
+
+
+class Activation(Module):
+    """An activation applied to every input, with no parameters (PyTorch's nn.ReLU, nn.Tanh).
+
+    >>> [v.data for v in Activation("relu")([Value(-1.0), Value(2.0)])]
+    [0.0, 2.0]
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = _check_activation(name, "Activation")
+
+    def forward(self, x: Sequence[Input] | Input) -> Value | list[Value]:
+        if isinstance(x, Value):
+            return self._apply(x)
+        x = as_list(x)
+        if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
+            if isinstance(x, (int, float)) and not isinstance(x, bool):
+                return self._apply(Value(x))
+            raise TypeError(
+                f"Activation: expected a Value, a number or a list of them, got {type(x).__name__}"
+            )
+        return [self._apply(v if isinstance(v, Value) else Value(v)) for v in x]
+
+    def _apply(self, v: Value) -> Value:
+        if self.name == "linear":
+            return v
+        out: Value = getattr(v, self.name)()
+        out.scope = self.scope
+        return out
+
+    def __repr__(self) -> str:
+        return f"Activation({self.name!r})"
+
+
+class Sequential(Module):
+    """Modules applied one after the other; an activation name stands for `Activation(name)`.
+
+    The lecture's network, tanh after every layer including the last:
+
+    >>> net = Sequential(Layer(2, 4, "linear", seed=0), "tanh",
+    ...                  Layer(4, 1, "linear", seed=1), "tanh")
+    >>> -1.0 < net([0.5, -1.0]).data < 1.0
+    True
+    >>> [name for name, _ in net.named_parameters()][:2]
+    ['layers.0.neurons.0.w.0', 'layers.0.neurons.0.w.1']
+    """
+
+    def __init__(self, *layers: Module | str) -> None:
+        if not layers:
+            raise ValueError("Sequential: needs at least one module")
+        built: list[Module] = []
+        for i, layer in enumerate(layers):
+            if isinstance(layer, str):
+                if layer not in ACTIVATIONS:
+                    raise ValueError(
+                        f"Sequential: item {i} is {layer!r}, not an activation "
+                        f"(must be one of {list(ACTIVATIONS)}) or a Module"
+                    )
+                built.append(Activation(layer))
+            elif isinstance(layer, Module):
+                built.append(layer)
+            else:
+                raise TypeError(
+                    f"Sequential: item {i} must be a Module or an activation name, "
+                    f"got {type(layer).__name__}"
+                )
+        self.layers = built
+        self._assign_scopes()
+
+    def forward(self, x: Sequence[Input]) -> Value | list[Value]:
+        out: Value | list[Value] | Sequence[Input] = as_list(x)
+        for i, layer in enumerate(self.layers):
+            # A one-output layer returns a bare Value; the next module wants a list.
+            if isinstance(out, Value) and i > 0 and not isinstance(layer, Activation):
+                out = [out]
+            out = layer(out)  # type: ignore[arg-type]
+        if isinstance(out, list) and len(out) == 1:
+            return out[0]
+        return out  # type: ignore[return-value]
+
+    def __getitem__(self, index: int) -> Module:
+        return self.layers[index]
+
+    def __len__(self) -> int:
+        return len(self.layers)
+
+    def __repr__(self) -> str:
+        inner = ", ".join(repr(layer) for layer in self.layers)
+        return f"Sequential({inner})"
 
 
 # ----------------------------------------------------------------------------
@@ -316,6 +457,50 @@ def _check_activation(name: object, where: str) -> str:
             f"{where}: unknown activation {name!r} (must be one of {list(ACTIVATIONS)})"
         )
     return str(name)
+
+
+def _check_init(init: object, where: str) -> str:
+    if not isinstance(init, str):
+        raise TypeError(f"{where}: init must be a str, one of {list(INITS)}, got {init!r}")
+    if init not in INITS:
+        raise ValueError(f"{where}: unknown init {init!r} (must be one of {list(INITS)})")
+    return str(init)
+
+
+def _uniform_source(seed: int | None) -> Callable[[float, float], float]:
+    """uniform(a, b) from a private generator for a seed, else from Python's `random` module.
+
+    Without a seed the draws come from the module's shared state in micrograd's order
+    (each neuron's weights, then its bias), so `random.seed` makes a model reproducible.
+    """
+    return random.uniform if seed is None else random.Random(seed).uniform
+
+
+def _child_seeds(seed: int | None, n: int) -> list[int | None]:
+    """One seed per sub-module, derived from `seed`; all None (shared state) without one."""
+    if seed is None:
+        return [None] * n
+    rng = random.Random(seed)
+    return [rng.getrandbits(64) for _ in range(n)]
+
+
+def _initial_numbers(
+    init: str, nin: int, nout: int, uniform: Callable[[float, float], float]
+) -> tuple[list[float], float]:
+    """A neuron's starting weights and bias under `init` (formulas in INITS' docstring)."""
+    if init == "pytorch":
+        bound = 1.0 / math.sqrt(nin)
+        weights = [uniform(-bound, bound) for _ in range(nin)]
+        return weights, uniform(-bound, bound)
+    spread = {"micrograd": 1.0, "he": math.sqrt(6.0 / nin), "xavier": math.sqrt(6.0 / (nin + nout))}
+    return [uniform(-spread[init], spread[init]) for _ in range(nin)], 0.0
+
+
+def _inputs(x: object, nin: int, where: str) -> Sequence[Input]:
+    """`x` as a list of `nin` inputs; an array (NumPy, ...) is converted to a list first."""
+    x = as_list(x)
+    _check_inputs(x, nin, where)
+    return x  # type: ignore[return-value]
 
 
 def _check_inputs(x: object, nin: int, where: str) -> None:
