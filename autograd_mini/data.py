@@ -3,9 +3,11 @@
 Every generator takes a seed and returns `(X, y)` with `X` a list of
 `[x0, x1]` float pairs and `y` a list of int class labels (0/1, or 0..k-1 for
 blobs), shuffled. The same seed gives the same numbers on every machine
-(`random.Random` is specified to be portable). No NumPy needed.
+(`random.Random` is specified to be portable). No NumPy needed; the size
+argument is scikit-learn's `n_samples`. `train_test_split` and `batches` also
+take NumPy arrays (converted to lists once).
 
-Imports nothing else from the package.
+Imports only the package's private argument helpers.
 
 >>> X, y = make_moons(6, noise=0.0, seed=0)
 >>> len(X), sorted(y)
@@ -20,6 +22,7 @@ import random
 from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
+from autograd_mini._arraylike import as_list, as_rows
 from autograd_mini._checks import count, finite_number
 
 __all__ = [
@@ -40,11 +43,11 @@ Dataset = tuple[list[list[float]], list[int]]
 # ----------------------------------------------------------------------------
 
 
-def make_moons(n: int = 100, noise: float = 0.1, seed: int | None = None) -> Dataset:
+def make_moons(n_samples: int = 100, noise: float = 0.1, seed: int | None = None) -> Dataset:
     """Two interleaving half circles (class 0 on top, class 1 below), as in scikit-learn.
 
     Args:
-        n: number of points; the first moon gets n // 2 + n % 2 before shuffling.
+        n_samples: number of points; the first moon gets the odd one out.
         noise: standard deviation of Gaussian noise added to each coordinate.
         seed: makes the points reproducible.
 
@@ -52,7 +55,7 @@ def make_moons(n: int = 100, noise: float = 0.1, seed: int | None = None) -> Dat
     >>> sorted((round(a, 3), round(b, 3), c) for (a, b), c in zip(X, y))
     [(-1.0, 0.0, 0), (0.0, 0.5, 1), (1.0, 0.0, 0), (2.0, 0.5, 1)]
     """
-    count = _check_n(n, "make_moons")
+    count = _check_n(n_samples, "make_moons")
     sigma = _check_noise(noise, "make_moons")
     rng = random.Random(seed)
     n_outer = count - count // 2
@@ -68,7 +71,7 @@ def make_moons(n: int = 100, noise: float = 0.1, seed: int | None = None) -> Dat
 
 
 def make_circles(
-    n: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int | None = None
+    n_samples: int = 100, noise: float = 0.05, factor: float = 0.5, seed: int | None = None
 ) -> Dataset:
     """A unit circle (class 0) around a smaller one of radius `factor` (class 1).
 
@@ -76,7 +79,7 @@ def make_circles(
     >>> sorted({round(math.hypot(a, b), 6) for a, b in X})
     [0.5, 1.0]
     """
-    count = _check_n(n, "make_circles")
+    count = _check_n(n_samples, "make_circles")
     sigma = _check_noise(noise, "make_circles")
     if isinstance(factor, bool) or not isinstance(factor, numbers.Real) or not 0 < factor < 1:
         raise ValueError(f"make_circles: factor must be a number in (0, 1), got {factor!r}")
@@ -89,7 +92,7 @@ def make_circles(
     return _finish(points, sigma, rng)
 
 
-def make_xor(n: int = 100, noise: float = 0.0, seed: int | None = None) -> Dataset:
+def make_xor(n_samples: int = 100, noise: float = 0.0, seed: int | None = None) -> Dataset:
     """Points uniform in the square [-1, 1]**2; class 1 where x0 and x1 differ in sign.
 
     `noise` jitters the points after labelling, so some cross the axes.
@@ -98,7 +101,7 @@ def make_xor(n: int = 100, noise: float = 0.0, seed: int | None = None) -> Datas
     >>> all(c == int((a > 0) != (b > 0)) for (a, b), c in zip(X, y))
     True
     """
-    count = _check_n(n, "make_xor")
+    count = _check_n(n_samples, "make_xor")
     sigma = _check_noise(noise, "make_xor")
     rng = random.Random(seed)
     points: list[tuple[float, float, int]] = []
@@ -109,7 +112,7 @@ def make_xor(n: int = 100, noise: float = 0.0, seed: int | None = None) -> Datas
 
 
 def make_blobs(
-    n: int = 100, centers: int = 3, std: float = 0.5, seed: int | None = None
+    n_samples: int = 100, centers: int = 3, std: float = 0.5, seed: int | None = None
 ) -> Dataset:
     """`centers` Gaussian clusters (classes 0..centers-1) spaced evenly on a circle of radius 2.
 
@@ -117,9 +120,11 @@ def make_blobs(
     >>> sorted(set(y)), y.count(0)
     ([0, 1, 2], 3)
     """
-    count = _check_n(n, "make_blobs")
+    count = _check_n(n_samples, "make_blobs")
     if isinstance(centers, bool) or not isinstance(centers, int) or not 2 <= centers <= count:
-        raise ValueError(f"make_blobs: centers must be an int in [2, n={count}], got {centers!r}")
+        raise ValueError(
+            f"make_blobs: centers must be an int in [2, n_samples={count}], got {centers!r}"
+        )
     sigma = _check_noise(std, "make_blobs", what="std")
     rng = random.Random(seed)
     points: list[tuple[float, float, int]] = []
@@ -148,6 +153,7 @@ def train_test_split(
     >>> len(X_train), len(X_test)
     (3, 1)
     """
+    X, y = as_rows(X), as_list(y)
     n = _check_pair(X, y, "train_test_split")
     if (
         isinstance(test_fraction, bool)
@@ -181,6 +187,7 @@ def batches(
     >>> [yb for _, yb in batches([[0], [1], [2]], [0, 1, 2], batch_size=2, shuffle=False)]
     [[0, 1], [2]]
     """
+    X, y = as_rows(X), as_list(y)
     n = _check_pair(X, y, "batches")
     count(batch_size, "batches", "batch_size")
     order = list(range(n))
@@ -214,7 +221,7 @@ def _finish(points: list[tuple[float, float, int]], sigma: float, rng: random.Ra
 
 
 def _check_n(n: object, where: str) -> int:
-    return count(n, where, "n", minimum=2)
+    return count(n, where, "n_samples", minimum=2)
 
 
 def _check_noise(noise: object, where: str, what: str = "noise") -> float:
@@ -224,7 +231,7 @@ def _check_noise(noise: object, where: str, what: str = "noise") -> float:
 def _check_pair(X: Sequence[object], y: Sequence[object], where: str) -> int:
     for name, seq in (("X", X), ("y", y)):
         if isinstance(seq, (str, bytes)) or not isinstance(seq, Sequence):
-            raise TypeError(f"{where}: {name} must be a list, got {type(seq).__name__}")
+            raise TypeError(f"{where}: {name} must be a list or an array, got {type(seq).__name__}")
     if len(X) != len(y):
         raise ValueError(f"{where}: X and y must have the same length, got {len(X)} and {len(y)}")
     if not X:

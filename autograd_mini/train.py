@@ -8,7 +8,8 @@ widget in Jupyter), and stops early once the epoch loss reaches `target_loss`.
 Labels are the datasets' class indices (0/1, or 0..k-1); `fit` maps them to
 what the loss wants (-1/+1 for hinge). Accuracy counts a prediction as right
 when its sign matches the label (one output), its argmax is the class
-(several outputs), or, for mse, it lies within 0.5 of the target.
+(several outputs), it lies on the label's side of 0.5 (binary_cross_entropy,
+which takes probabilities) or, for mse, it lies within 0.5 of the target.
 
 Imports `engine`, `nn`, `losses`, `optim` and `data` from the package.
 
@@ -33,6 +34,7 @@ from typing import Any, Union
 from tqdm.auto import tqdm
 
 from autograd_mini import losses
+from autograd_mini._arraylike import as_list, as_rows
 from autograd_mini._checks import count, finite_number
 from autograd_mini.data import _check_pair, batches
 from autograd_mini.engine import Value, no_grad
@@ -47,10 +49,13 @@ LossFunction = Callable[[list[Any], list[Any]], Value]
 LOSSES: dict[str, LossFunction] = {
     "hinge": losses.hinge,
     "mse": losses.mse,
+    "binary_cross_entropy_with_logits": losses.binary_cross_entropy_with_logits,
     "binary_cross_entropy": losses.binary_cross_entropy,
     "cross_entropy": losses.cross_entropy,
 }
 """The loss names `fit` and `evaluate` accept."""
+
+_BINARY_CROSS_ENTROPIES = ("binary_cross_entropy_with_logits", "binary_cross_entropy")
 
 
 @dataclass
@@ -121,8 +126,11 @@ def fit(
 
     Args:
         model: a Module (or any callable mapping one sample to a Value or list of Values).
-        X, y: samples and their labels (class indices; or numbers for mse).
-        loss: "hinge", "mse", "binary_cross_entropy", "cross_entropy", or a
+        X, y: samples and their labels (class indices; or numbers for mse), as
+            lists or NumPy arrays (converted to lists once).
+        loss: "hinge", "mse", "binary_cross_entropy_with_logits",
+            "binary_cross_entropy" (the model outputs probabilities, e.g. with
+            `output_activation="sigmoid"`), "cross_entropy", or a
             callable(outputs, targets) -> Value over a batch.
         optimizer: anything with `step()` and `zero_grad()`; default
             `Adam(model, lr=0.01)`.
@@ -146,6 +154,7 @@ def fit(
     (1.0, True, True, True)
     """
     loss_name, loss_fn = _resolve_loss(loss, "fit")
+    X, y = as_rows(X), as_list(y)  # NumPy arrays become lists once, here
     n = _check_pair(X, y, "fit")
     _check_samples(X, "fit")
     targets = _targets_for(loss_name, y, "fit")
@@ -171,11 +180,11 @@ def fit(
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise ValueError("fit: validation_data must be a pair (X_val, y_val)")
-        _check_pair(validation_data[0], validation_data[1], "fit: validation_data")
-        _check_samples(validation_data[0], "fit: validation_data")
         # Checked and converted once here; every epoch then only runs the model.
-        val_X = validation_data[0]
-        val_targets = _targets_for(loss_name, validation_data[1], "fit: validation_data")
+        val_X, val_y = as_rows(validation_data[0]), as_list(validation_data[1])
+        _check_pair(val_X, val_y, "fit: validation_data")
+        _check_samples(val_X, "fit: validation_data")
+        val_targets = _targets_for(loss_name, val_y, "fit: validation_data")
 
     params = model.parameters() if isinstance(model, Module) else []
     if l2_coefficient and not params:
@@ -244,6 +253,7 @@ def evaluate(
     (0.0, 1.0)
     """
     loss_name, loss_fn = _resolve_loss(loss, "evaluate")
+    X, y = as_rows(X), as_list(y)
     _check_pair(X, y, "evaluate")
     _check_samples(X, "evaluate")
     targets = _targets_for(loss_name, y, "evaluate")
@@ -314,11 +324,11 @@ def _check_classes(model: Callable[..., Any], x: Any, y: Sequence[Any], where: s
 
 
 def _targets_for(loss_name: str, y: Sequence[int | float], where: str) -> list[Any]:
-    """The labels in the form the loss wants (hinge: -1/+1, binary_cross_entropy: 0/1)."""
+    """The labels in the form the loss wants (hinge: -1/+1, the binary cross-entropies: 0/1)."""
     for i, label in enumerate(y):
         if isinstance(label, bool) or not isinstance(label, numbers.Real):
             raise TypeError(f"{where}: y[{i}] must be a number, got {type(label).__name__}")
-    if loss_name not in ("hinge", "binary_cross_entropy"):
+    if loss_name not in ("hinge", *_BINARY_CROSS_ENTROPIES):
         return list(y)
     kinds = set(y)
     if kinds <= {0, 1}:
@@ -337,7 +347,7 @@ def _batch_loss(
     targets: list[Any],
     where: str = "fit",
 ) -> Value:
-    if loss_name in ("hinge", "mse", "binary_cross_entropy"):
+    if loss_name in ("hinge", "mse", *_BINARY_CROSS_ENTROPIES):
         for out in outputs:
             if not isinstance(out, Value):
                 raise ValueError(
@@ -356,6 +366,8 @@ def _count_correct(loss_name: str, outputs: list[Output], targets: list[Any]) ->
         if isinstance(out, Value):
             if loss_name == "mse":
                 correct += abs(out.data - t) < 0.5
+            elif loss_name == "binary_cross_entropy":  # a probability, not a score
+                correct += (out.data > 0.5) == (t > 0)
             else:
                 correct += (out.data > 0) == (t > 0)
         else:

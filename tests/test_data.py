@@ -90,7 +90,7 @@ def test_blobs_cluster_around_their_centres():
     ],
 )
 def test_bad_n(make, n, error):
-    with pytest.raises(error, match=f"{make.__name__}: n must be an int >= 2, got"):
+    with pytest.raises(error, match=f"{make.__name__}: n_samples must be an int >= 2, got"):
         make(n)
 
 
@@ -115,7 +115,7 @@ def test_bad_circle_factor_and_blob_centres():
     ):
         make_circles(10, factor=1.0)
     with pytest.raises(
-        ValueError, match=r"make_blobs: centers must be an int in \[2, n=10\], got 11"
+        ValueError, match=r"make_blobs: centers must be an int in \[2, n_samples=10\], got 11"
     ):
         make_blobs(10, centers=11)
     with pytest.raises(ValueError, match="make_blobs: std must be a number >= 0, got -1"):
@@ -159,7 +159,7 @@ def test_mismatched_and_empty_data(call):
         call([[0.0], [1.0]], [0])
     with pytest.raises(ValueError, match="X and y are empty"):
         call([], [])
-    with pytest.raises(TypeError, match="y must be a list, got int"):
+    with pytest.raises(TypeError, match="y must be a list or an array, got int"):
         call([[0.0]], 5)
 
 
