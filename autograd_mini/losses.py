@@ -7,7 +7,8 @@ as the engine's `Value.sum` and `Value.dot` do. One node instead of ~3n binary
 nodes keeps graphs readable and backward fast; the formulas are also the
 numerically stable ones (log-sum-exp, softplus from logits).
 
-Imports only `autograd_mini.engine`.
+Imports `autograd_mini.engine` (and the private array-to-list helper: labels and
+targets may be NumPy arrays).
 
 >>> from autograd_mini import Value
 >>> s = [Value(2.0), Value(-0.5)]
@@ -24,9 +25,17 @@ import numbers
 from collections.abc import Iterable, Sequence
 from typing import Union
 
+from autograd_mini._arraylike import as_list, as_rows
 from autograd_mini.engine import Value, _finite, _sigmoid, custom_op
 
-__all__ = ["binary_cross_entropy", "cross_entropy", "hinge", "l2", "mse"]
+__all__ = [
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "hinge",
+    "l2",
+    "mse",
+]
 
 Prediction = Union[Value, float, int]
 
@@ -78,28 +87,74 @@ def hinge(scores: Sequence[Prediction], labels: Sequence[int]) -> Value:
 # ----------------------------------------------------------------------------
 
 
-def binary_cross_entropy(logits: Sequence[Prediction], labels: Sequence[int]) -> Value:
-    """Mean binary cross-entropy of sigmoid(z) against labels y in {0, 1}.
+def binary_cross_entropy_with_logits(logits: Sequence[Prediction], labels: Sequence[int]) -> Value:
+    """Mean binary cross-entropy of sigmoid(z) against labels y in {0, 1}, from logits z.
 
-    Computed from the logits z as max(z, 0) - z*y + log(1 + exp(-|z|)), which
-    never overflows: exp only ever sees a non-positive argument, so a logit of
-    +-1000 gives an exact loss instead of log(0). Local derivative:
+    PyTorch's name and meaning. Computed as max(z, 0) - z*y + log(1 + exp(-|z|)),
+    which never overflows: exp only ever sees a non-positive argument, so a logit
+    of +-1000 gives an exact loss instead of log(0). Local derivative:
     (sigmoid(z) - y) / n.
 
     >>> z = [Value(0.0), Value(1000.0)]
-    >>> loss = binary_cross_entropy(z, [1, 0]); loss.backward()
+    >>> loss = binary_cross_entropy_with_logits(z, [1, 0]); loss.backward()
     >>> round(loss.data, 6), round(z[0].grad, 6), z[1].grad
     (500.346574, -0.25, 0.5)
     """
-    values, data = _predictions(logits, "binary_cross_entropy", "logits")
-    ys = _labels(labels, len(data), "binary_cross_entropy", allowed=(0, 1))
+    op = "binary_cross_entropy_with_logits"
+    values, data = _predictions(logits, op, "logits")
+    ys = _labels(labels, len(data), op, allowed=(0, 1))
     n = len(data)
     terms = [
         max(z, 0.0) - z * y + math.log1p(math.exp(-abs(z))) for z, y in zip(data, ys, strict=True)
     ]
-    total = _finite(math.fsum(terms) / n, "binary_cross_entropy")
+    total = _finite(math.fsum(terms) / n, op)
     locals_ = [(_sigmoid(z) - y) / n for z, y in zip(data, ys, strict=True)]
-    return custom_op(total, values, "binary_cross_entropy", _for_values(logits, locals_))
+    return custom_op(total, values, op, _for_values(logits, locals_))
+
+
+def _bce_term(p: float, y: int) -> float:
+    """-log p for y = 1, -log(1 - p) for y = 0, each log floored at -100."""
+    if y:
+        return -max(math.log(p), _LOG_FLOOR) if p > 0.0 else -_LOG_FLOOR
+    return -max(math.log1p(-p), _LOG_FLOOR) if p < 1.0 else -_LOG_FLOOR
+
+
+_LOG_FLOOR = -100.0
+"""PyTorch's clamp on log(p) in binary_cross_entropy: a probability of exactly 0 or 1
+on the wrong side costs 100 per sample instead of infinity."""
+
+_EPS = 1e-12
+"""PyTorch's floor on p(1 - p) in binary_cross_entropy's derivative."""
+
+
+def binary_cross_entropy(probs: Sequence[Prediction], labels: Sequence[int]) -> Value:
+    """Mean binary cross-entropy of probabilities p in [0, 1] against labels y in {0, 1}.
+
+    -(y log p + (1 - y) log(1 - p)), as PyTorch's function of this name (each log
+    clamped at -100). For a model's raw scores (logits) use
+    `binary_cross_entropy_with_logits`, which is also the stable one; a number
+    outside [0, 1] here is an error saying so. Local derivative:
+    (p - y) / (p (1 - p)) / n, with p (1 - p) floored at 1e-12.
+
+    >>> p = [Value(0.5), Value(0.9)]
+    >>> loss = binary_cross_entropy(p, [1, 1]); loss.backward()
+    >>> round(loss.data, 6), p[0].grad, round(p[1].grad, 6)
+    (0.399254, -1.0, -0.555556)
+    """
+    op = "binary_cross_entropy"
+    values, data = _predictions(probs, op, "probs")
+    for i, p in enumerate(data):
+        if not 0.0 <= p <= 1.0:
+            raise ValueError(
+                f"{op}: probs[{i}] is {p!r}, not a probability in [0, 1]; "
+                "for logits (raw scores) use binary_cross_entropy_with_logits"
+            )
+    ys = _labels(labels, len(data), op, allowed=(0, 1))
+    n = len(data)
+    terms = [_bce_term(p, y) for p, y in zip(data, ys, strict=True)]
+    total = _finite(math.fsum(terms) / n, op)
+    locals_ = [(p - y) / max(p * (1.0 - p), _EPS) / n for p, y in zip(data, ys, strict=True)]
+    return custom_op(total, values, op, _for_values(probs, locals_))
 
 
 def cross_entropy(
@@ -118,6 +173,7 @@ def cross_entropy(
     >>> round(loss.data, 6), z[0].grad, z[1].grad
     (0.693147, -0.5, 0.5)
     """
+    logits_list, class_index = as_rows(logits_list), as_list(class_index)
     if isinstance(class_index, numbers.Integral) and not isinstance(class_index, bool):
         samples: list[Sequence[Prediction]] = [logits_list]  # type: ignore[list-item]
         classes: Sequence[object] = [class_index]
@@ -194,6 +250,7 @@ def l2(parameters: Iterable[Value]) -> Value:
 
 def _predictions(preds: object, op: str, what: str) -> tuple[list[Value], list[float]]:
     """Split predictions into their Values (the parents) and all their numbers."""
+    preds = as_list(preds)
     if isinstance(preds, (Value, str, bytes)) or not isinstance(preds, Sequence):
         raise TypeError(
             f"{op}: {what} must be a list of Values or numbers, got {type(preds).__name__}"
@@ -217,6 +274,7 @@ def _for_values(preds: Sequence[Prediction], local_grads: list[float]) -> list[f
 
 
 def _targets(targets: object, n: int, op: str) -> list[float]:
+    targets = as_list(targets)
     if isinstance(targets, (str, bytes)) or not isinstance(targets, Sequence):
         raise TypeError(f"{op}: targets must be a list of numbers, got {type(targets).__name__}")
     if len(targets) != n:
@@ -227,6 +285,7 @@ def _targets(targets: object, n: int, op: str) -> list[float]:
 
 
 def _labels(labels: object, n: int, op: str, allowed: tuple[int, int], hint: str = "") -> list[int]:
+    labels = as_list(labels)
     if isinstance(labels, (str, bytes)) or not isinstance(labels, Sequence):
         raise TypeError(f"{op}: labels must be a list of ints, got {type(labels).__name__}")
     if len(labels) != n:

@@ -75,15 +75,15 @@ BAD_CALLS: list[tuple[str, Callable[[], object], type[Exception], tuple[str, ...
     ("hinge label 2", lambda: losses.hinge([V(1.0)], [2]), ValueError, ("hinge", "labels")),
     (
         "bce label 2",
-        lambda: losses.binary_cross_entropy([V(1.0)], [2]),
+        lambda: losses.binary_cross_entropy_with_logits([V(1.0)], [2]),
         ValueError,
-        ("binary_cross_entropy", "labels"),
+        ("binary_cross_entropy_with_logits", "labels"),
     ),
     (
         "bce label 0.5",
-        lambda: losses.binary_cross_entropy([V(1.0)], [0.5]),
+        lambda: losses.binary_cross_entropy_with_logits([V(1.0)], [0.5]),
         ValueError,
-        ("binary_cross_entropy", "labels"),
+        ("binary_cross_entropy_with_logits", "labels"),
     ),
     (
         "cross_entropy class too big",
@@ -155,16 +155,16 @@ BAD_CALLS: list[tuple[str, Callable[[], object], type[Exception], tuple[str, ...
     ),
     ("Adam eps 0", lambda: optim.Adam(MODEL.parameters(), eps=0), ValueError, ("Adam", "eps")),
     # data
-    ("make_moons n 0", lambda: data.make_moons(0), ValueError, ("make_moons", "n")),
+    ("make_moons n 0", lambda: data.make_moons(0), ValueError, ("make_moons", "n_samples")),
     (
         "make_moons negative noise",
         lambda: data.make_moons(10, noise=-1),
         ValueError,
         ("make_moons", "noise"),
     ),
-    ("make_circles n 0", lambda: data.make_circles(0), ValueError, ("make_circles", "n")),
-    ("make_xor n 0", lambda: data.make_xor(0), ValueError, ("make_xor", "n")),
-    ("make_blobs n 0", lambda: data.make_blobs(0), ValueError, ("make_blobs", "n")),
+    ("make_circles n 0", lambda: data.make_circles(0), ValueError, ("make_circles", "n_samples")),
+    ("make_xor n 0", lambda: data.make_xor(0), ValueError, ("make_xor", "n_samples")),
+    ("make_blobs n 0", lambda: data.make_blobs(0), ValueError, ("make_blobs", "n_samples")),
     (
         "split fraction 0",
         lambda: data.train_test_split([[1.0]] * 4, [0] * 4, test_fraction=0),

@@ -7,7 +7,7 @@ import pytest
 
 from autograd_mini import Value, no_grad
 from autograd_mini.gradcheck import gradcheck
-from autograd_mini.losses import binary_cross_entropy, cross_entropy, hinge, l2, mse
+from autograd_mini.losses import binary_cross_entropy_with_logits, cross_entropy, hinge, l2, mse
 
 
 def central_difference(loss_of_numbers, xs, i, h=1e-6):
@@ -111,7 +111,7 @@ def test_hinge_rejects_zero_one_labels_with_a_hint():
 def test_bce_matches_textbook_formula_and_derivative(z, y):
     p = sigmoid(z)
     textbook = -(y * math.log(p) + (1 - y) * math.log(1 - p))
-    out, grads = grads_of(binary_cross_entropy, [z], [y])
+    out, grads = grads_of(binary_cross_entropy_with_logits, [z], [y])
     assert out.data == pytest.approx(textbook, rel=1e-12)
     assert grads[0] == pytest.approx(p - y, rel=1e-12, abs=1e-15)
 
@@ -124,7 +124,7 @@ def test_bce_matches_textbook_formula_and_derivative(z, y):
 
 def test_bce_is_exact_and_finite_at_logit_1000():
     zs = [1000.0, -1000.0, 1000.0, -1000.0]
-    out, grads = grads_of(binary_cross_entropy, zs, [1, 1, 0, 0])
+    out, grads = grads_of(binary_cross_entropy_with_logits, zs, [1, 1, 0, 0])
     # confident right: 0 loss; confident wrong: loss |z| = 1000 each
     assert out.data == pytest.approx((0 + 1000 + 1000 + 0) / 4, rel=1e-15)
     assert grads == pytest.approx([0.0, -1 / 4, 1 / 4, 0.0], abs=1e-300)
@@ -133,7 +133,7 @@ def test_bce_is_exact_and_finite_at_logit_1000():
 
 def test_bce_mean_over_samples_matches_composed_engine_ops():
     zs, ys = [0.2, -1.5, 2.0], [1, 0, 0]
-    out, grads = grads_of(binary_cross_entropy, zs, ys)
+    out, grads = grads_of(binary_cross_entropy_with_logits, zs, ys)
     values = [Value(z) for z in zs]
     terms = [
         -(y * v.sigmoid().log() + (1 - y) * (1 - v.sigmoid()).log())
@@ -147,9 +147,10 @@ def test_bce_mean_over_samples_matches_composed_engine_ops():
 
 def test_bce_rejects_plus_minus_one_labels():
     with pytest.raises(
-        ValueError, match=r"binary_cross_entropy: labels\[0\] must be one of \[0, 1\], got -1"
+        ValueError,
+        match=r"binary_cross_entropy_with_logits: labels\[0\] must be one of \[0, 1\], got -1",
     ):
-        binary_cross_entropy([Value(0.0)], [-1])
+        binary_cross_entropy_with_logits([Value(0.0)], [-1])
 
 
 # ----------------------------------------------------------------------------
@@ -248,7 +249,7 @@ def test_l2_rejects_empty_and_non_values():
 ALL = [
     (mse, [0.5, -0.5], [1.0, 0.0]),
     (hinge, [0.5, -0.5], [1, 1]),
-    (binary_cross_entropy, [0.5, -0.5], [1, 0]),
+    (binary_cross_entropy_with_logits, [0.5, -0.5], [1, 0]),
 ]
 
 
@@ -296,7 +297,10 @@ def test_mse_overflow_names_the_loss():
     [
         ("mse", lambda *v: mse(list(v), [0.5, -1.0, 2.0])),
         ("hinge", lambda *v: hinge(list(v), [1, -1, 1])),
-        ("binary_cross_entropy", lambda *v: binary_cross_entropy(list(v), [1, 0, 0])),
+        (
+            "binary_cross_entropy_with_logits",
+            lambda *v: binary_cross_entropy_with_logits(list(v), [1, 0, 0]),
+        ),
         ("cross_entropy", lambda *v: cross_entropy([list(v), list(v[::-1])], [0, 2])),
         ("l2", lambda *v: l2(list(v))),
     ],
@@ -313,7 +317,7 @@ def test_public_gradcheck_agrees_on_every_loss(name, f):
     [
         (mse, [0.5, -1.0, 2.0]),
         (hinge, [1, -1, 1]),
-        (binary_cross_entropy, [1, 0, 1]),
+        (binary_cross_entropy_with_logits, [1, 0, 1]),
     ],
 )
 def test_plain_numbers_among_predictions_are_constants_not_misaligned(loss_fn, labels) -> None:  # type: ignore[no-untyped-def]

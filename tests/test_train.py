@@ -68,7 +68,7 @@ def test_hinge_receives_plus_minus_one_labels_from_zero_one_data():
     assert loss_01 == loss_pm
 
 
-@pytest.mark.parametrize("loss", ["hinge", "mse", "binary_cross_entropy"])
+@pytest.mark.parametrize("loss", ["hinge", "mse", "binary_cross_entropy_with_logits"])
 def test_every_binary_loss_name_trains(xor, loss):
     X, y = xor
     model = MLP(2, [8, 8, 1], seed=2)
@@ -283,7 +283,13 @@ def test_single_output_losses_reject_a_multi_output_model():
 
 
 def test_loss_names_are_the_api_names():
-    assert list(LOSSES) == ["hinge", "mse", "binary_cross_entropy", "cross_entropy"]
+    assert list(LOSSES) == [
+        "hinge",
+        "mse",
+        "binary_cross_entropy_with_logits",
+        "binary_cross_entropy",
+        "cross_entropy",
+    ]
 
 
 def test_l2_needs_a_module():
