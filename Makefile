@@ -21,9 +21,15 @@ help:
 system-deps:
 	@PYTHON="$(PYTHON)" bash scripts/system_deps.sh
 
+# Under CI=true PyTorch goes in first, so the PyTorch bridge tests run: a pinned CPU
+# build the CI machine holds (the default Linux wheel pulls gigabytes of CUDA).
+# Elsewhere those tests are skipped unless you install torch yourself.
+CI_TORCH ?= torch==2.13.0
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	@if [ "$(CI)" = "true" ]; then $(BIN)/python -m pip install --quiet "$(CI_TORCH)"; fi
 	$(BIN)/python -m pip install --quiet -e ".[dev,notebooks]"
 	@touch $(STAMP)
 
