@@ -41,7 +41,10 @@ TORCH_ACTIVATIONS: dict[str, str] = {
 }
 """Our activation name -> the torch.nn module that computes the same function."""
 
-_INSTALL_HINT = "pip install torch, or pip install 'autograd-mini[torch]'"
+_INSTALL_HINT = (
+    "pip install 'autograd-mini[torch]', or for a CPU-only build "
+    "pip install torch --index-url https://download.pytorch.org/whl/cpu"
+)
 
 
 @dataclass

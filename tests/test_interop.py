@@ -126,3 +126,18 @@ def test_from_micrograd_refuses_what_is_not_a_micrograd_model():
     bad.w, bad.b, bad.nonlin = [Box()], Box(), True
     with pytest.raises(TypeError, match=r"'w.0' must be a real number, got NoneType"):
         from_micrograd(bad)
+
+
+def test_without_pytorch_the_bridges_say_how_to_install_it(monkeypatch):
+    import sys
+
+    from autograd_mini.interop import from_torch, to_torch
+
+    monkeypatch.setitem(sys.modules, "torch", None)  # makes `import torch` fail
+    with pytest.raises(ImportError, match=r"to_torch needs PyTorch, which is not installed: pip"):
+        to_torch(MLP(2, [1], seed=0))
+    with pytest.raises(
+        ImportError, match=r"from_torch needs PyTorch.*download.pytorch.org/whl/cpu"
+    ):
+        from_torch(object())
+    assert list(torch_state_dict(MLP(2, [1], seed=0))) == ["0.weight", "0.bias"]

@@ -7,8 +7,8 @@ import pytest
 
 torch = pytest.importorskip(
     "torch",
-    reason="PyTorch is not installed: pip install torch==2.13.0 (a CPU build), "
-    "or pip install -e '.[torch]'",
+    reason="PyTorch is not installed: pip install torch "
+    "--index-url https://download.pytorch.org/whl/cpu (a CPU build; CI installs torch==2.13.0)",
 )
 
 from autograd_mini import losses  # noqa: E402
