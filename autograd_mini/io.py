@@ -50,6 +50,7 @@ _ARCH_KEYS = {
     "Layer": {"type", "nin", "nout", "activation"},
     "MLP": {"type", "nin", "nouts", "activation"},
 }
+_OPTIONAL_ARCH_KEYS: dict[str, set[str]] = {"MLP": {"output_activation"}}
 
 
 def save(model: Module, path: PathLike) -> None:
@@ -158,12 +159,15 @@ def _architecture(model: object) -> dict[str, Any]:
             "activation": model.activation,
         }
     if type(model) is MLP:
-        return {
+        arch = {
             "type": "MLP",
             "nin": model.nin,
             "nouts": list(model.nouts),
             "activation": model.activation,
         }
+        if model.output_activation != "linear":  # files of linear-output MLPs stay as they were
+            arch["output_activation"] = model.output_activation
+        return arch
     raise TypeError(f"save: can save a Neuron, Layer or MLP, got {type(model).__name__}")
 
 
@@ -188,9 +192,11 @@ def _build(document: object) -> Module:
         raise _FormatError(
             f"unknown architecture type {kind!r} (must be one of {list(_ARCH_KEYS)})"
         )
-    if set(arch) != _ARCH_KEYS[kind]:
+    optional = _OPTIONAL_ARCH_KEYS.get(kind, set())
+    if not _ARCH_KEYS[kind] <= set(arch) <= _ARCH_KEYS[kind] | optional:
+        also = f" (and optionally {sorted(optional)})" if optional else ""
         raise _FormatError(
-            f"{kind} architecture needs keys {sorted(_ARCH_KEYS[kind])}, got {sorted(arch)}"
+            f"{kind} architecture needs keys {sorted(_ARCH_KEYS[kind])}{also}, got {sorted(arch)}"
         )
     # The file's own parameter count bounds the model we build, so a tampered
     # size such as nouts=[10**9] fails here instead of exhausting memory.
@@ -221,11 +227,19 @@ def _parameter_count(arch: dict[str, Any]) -> int:
 
 
 def _construct(arch: dict[str, Any]) -> Module:
+    # seed=0: the file's weights replace the initial ones, and an unseeded model
+    # would draw them from (and so change) the caller's `random` state.
     if arch["type"] == "Neuron":
-        return Neuron(arch["nin"], activation=arch["activation"])
+        return Neuron(arch["nin"], activation=arch["activation"], seed=0)
     if arch["type"] == "Layer":
-        return Layer(arch["nin"], arch["nout"], activation=arch["activation"])
-    return MLP(arch["nin"], arch["nouts"], activation=arch["activation"])
+        return Layer(arch["nin"], arch["nout"], activation=arch["activation"], seed=0)
+    return MLP(
+        arch["nin"],
+        arch["nouts"],
+        activation=arch["activation"],
+        seed=0,
+        output_activation=arch.get("output_activation"),
+    )
 
 
 def _size(n: object, what: str) -> int:

@@ -38,7 +38,7 @@ from autograd_mini._arraylike import as_list, as_rows
 from autograd_mini._checks import count, finite_number
 from autograd_mini.data import _check_pair, batches
 from autograd_mini.engine import Value, no_grad
-from autograd_mini.nn import Module
+from autograd_mini.nn import MLP, Activation, Layer, Module, Neuron, Sequential
 from autograd_mini.optim import Adam
 
 __all__ = ["LOSSES", "History", "evaluate", "fit"]
@@ -167,6 +167,8 @@ def fit(
         raise ValueError(f"fit: l2 must be >= 0, got {l2!r}")
     if not callable(model):
         raise TypeError(f"fit: model must be callable, got {type(model).__name__}")
+    if loss_name == "binary_cross_entropy":
+        _check_outputs_probabilities(model)
     if loss_name == "cross_entropy":
         _check_classes(model, X[0], targets, "fit")
     if optimizer is None:
@@ -309,6 +311,28 @@ def _check_samples(X: Sequence[Any], where: str) -> None:
                 raise TypeError(f"{where}: X[{i}][{j}] must be a number, got {type(v).__name__}")
             if not math.isfinite(float(v)):
                 raise ValueError(f"{where}: X[{i}][{j}] must be finite, got {v!r}")
+
+
+def _check_outputs_probabilities(model: object) -> None:
+    """binary_cross_entropy takes probabilities: refuse, before any step, a model of ours
+    whose last activation is not a sigmoid (its outputs are logits or other scores)."""
+    last: object = model
+    while isinstance(last, Sequential):
+        last = last.layers[-1]
+    if isinstance(last, MLP):
+        activation = last.output_activation
+    elif isinstance(last, Activation):
+        activation = last.name
+    elif isinstance(last, (Layer, Neuron)):
+        activation = last.activation
+    else:
+        return  # any other callable: binary_cross_entropy checks every output itself
+    if activation != "sigmoid":
+        raise ValueError(
+            "fit: loss 'binary_cross_entropy' takes probabilities, but the model's last "
+            f"activation is {activation!r}; use 'binary_cross_entropy_with_logits' for scores "
+            "(or give the model a sigmoid output)"
+        )
 
 
 def _check_classes(model: Callable[..., Any], x: Any, y: Sequence[Any], where: str) -> None:

@@ -113,3 +113,14 @@ def test_micrograd_demo_recipe_reaches_full_train_accuracy(random_state):
         progress=False,
     )
     assert evaluate(model, X, y)[1] == 1.0
+
+
+def test_loading_a_saved_model_leaves_the_random_state_alone(tmp_path):
+    from autograd_mini import io
+
+    io.save(MLP(2, [4, 1], seed=0), tmp_path / "m.json")
+    random.seed(9)
+    expected = random.random()
+    random.seed(9)
+    io.load(tmp_path / "m.json")
+    assert random.random() == expected

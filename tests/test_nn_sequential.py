@@ -76,3 +76,27 @@ def test_activation_bad_input():
         Activation("gelu")
     with pytest.raises(TypeError, match="Activation: expected a Value, a number or a list"):
         Activation("relu")("1.0")
+
+
+def test_save_and_load_keep_the_output_activation(tmp_path):
+    import json
+
+    from autograd_mini import io
+
+    model = MLP(2, [3, 1], activation="tanh", output_activation="sigmoid", seed=4)
+    path = tmp_path / "m.json"
+    io.save(model, path)
+    loaded = io.load(path)
+    assert loaded.output_activation == "sigmoid"
+    assert loaded([0.3, 0.1]).data == model([0.3, 0.1]).data
+    io.save(MLP(2, [3, 1], seed=4), path)
+    assert "output_activation" not in json.loads(path.read_text())["architecture"]
+    document = json.loads(path.read_text())
+    document["architecture"]["output_activation"] = "softmax"
+    path.write_text(json.dumps(document))
+    with pytest.raises(ValueError, match="unknown activation 'softmax'"):
+        io.load(path)
+    document["architecture"]["colour"] = "red"
+    path.write_text(json.dumps(document))
+    with pytest.raises(ValueError, match=r"and optionally \['output_activation'\]\), got"):
+        io.load(path)
