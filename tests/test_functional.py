@@ -125,7 +125,10 @@ def test_binary_cross_entropy_refuses_logits_and_names_the_logits_version(bad):
 
 
 def test_against_pytorch_when_installed():
-    torch = pytest.importorskip("torch", reason="PyTorch not installed: pip install torch")
+    torch = pytest.importorskip(
+        "torch",
+        reason="PyTorch is not installed: pip install torch --index-url https://download.pytorch.org/whl/cpu",
+    )
     z = [0.5, -1.25, 3.0]
     t = torch.tensor(z, dtype=torch.float64, requires_grad=True)
     torch.log_softmax(t, 0)[1].backward()
