@@ -90,6 +90,7 @@ def test_bad_init_names_the_choices(bad, error, message):
     assert set(INITS) == {"pytorch", "micrograd", "he", "xavier"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("random_state", [0, 2, 4])
 def test_micrograd_demo_recipe_reaches_full_train_accuracy(random_state):
     """micrograd's demo: moons, hinge + 1e-4 L2, SGD 1.0 -> 0.1 over 100 full-batch steps."""
