@@ -69,7 +69,7 @@ def test_load_round_trips_and_is_strict():
         load_torch_state_dict(target, {**good, "0.weight": [[1.0, 2.0, 3.0]] * 2})
     with pytest.raises(ValueError, match=r"'0.weight' has shape \[3, -1\]"):  # ragged rows
         load_torch_state_dict(target, {**good, "0.weight": [[1.0, 2.0], [1.0], [3.0, 4.0]]})
-    with pytest.raises(ValueError, match="must be (a )?finite"):
+    with pytest.raises(ValueError, match=r"must be (a )?finite"):
         load_torch_state_dict(target, {**good, "2.bias": [float("nan")]})
     with pytest.raises(TypeError, match="expected a mapping, got list"):
         load_torch_state_dict(target, [])

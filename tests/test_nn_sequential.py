@@ -94,7 +94,7 @@ def test_save_and_load_keep_the_output_activation(tmp_path):
     document = json.loads(path.read_text())
     document["architecture"]["output_activation"] = "softmax"
     path.write_text(json.dumps(document))
-    with pytest.raises(ValueError, match="unknown (output_)?activation 'softmax'"):
+    with pytest.raises(ValueError, match=r"unknown (output_)?activation 'softmax'"):
         io.load(path)
     document["architecture"]["colour"] = "red"
     path.write_text(json.dumps(document))
