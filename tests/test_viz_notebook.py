@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import http.server
 import io
 import json
@@ -203,3 +204,56 @@ def test_an_animation_displays_its_first_frame_then_the_player(
         r"agm-[0-9a-f]+-[0-9]+", "ID", animation._repr_html_()
     )
     assert live["text/plain"] == RUN_TO_PLAY
+
+
+MOUNT_PAGE = """<!DOCTYPE html><html><body>
+<div class="jp-OutputArea-child" id="picture">
+  <div class="jp-OutputArea-output" data-mime-type="image/png"><img alt="frame 1"></div>
+</div>
+<div class="jp-OutputArea-child"><div class="jp-OutputArea-output" id="output"></div></div>
+</body></html>"""
+
+LIVE = (
+    f'<div class="live"><span class="label">{html.escape(HOSTILE)}</span>'
+    '<script type="application/json" class="data">{"frames": 3}</script>'
+    "<script>var live = document.querySelector('.live');"
+    "live.setAttribute('data-ran', JSON.parse(live.querySelector('.data').textContent).frames);"
+    "</script></div>"
+)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("wrapped", [False, True], ids=["element", "jquery-wrapped"])
+def test_the_player_script_mounts_the_live_html_in_place_of_the_picture(wrapped: bool) -> None:
+    from playwright.sync_api import sync_playwright
+
+    _, (data, _) = player_outputs(LIVE, rect_svg(30, 15), text="a player")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu"],
+            headless=True,
+        )
+        try:
+            page = browser.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("dialog", lambda dialog: (errors.append(dialog.message), dialog.dismiss()))
+            page.set_content(MOUNT_PAGE)
+            # How front ends run it: the code with `element` bound to the output node.
+            page.evaluate(
+                """([code, wrapped]) => {
+                    const node = document.getElementById("output");
+                    const element = wrapped ? {jquery: "3.7", 0: node, length: 1} : node;
+                    new Function("element", code)(element);
+                }""",
+                [data["application/javascript"], wrapped],
+            )
+            page.wait_for_selector(".live[data-ran]")
+            assert page.get_attribute(".live", "data-ran") == "3"  # its script ran, once
+            assert page.text_content(".live .label") == HOSTILE
+            assert page.locator("#output .live").count() == 1
+            assert not page.is_visible("#picture")  # the live player took the picture's place
+            assert errors == []
+        finally:
+            browser.close()

@@ -151,11 +151,13 @@ def picture_bundle(svg: str, *, text: str) -> tuple[Bundle, Bundle]:
     return data, metadata
 
 
-# Runs with `element` bound to the output's node (JupyterLab, VS Code, nbconvert
-# HTML). Scripts set through innerHTML never run, so each is swapped for a fresh
-# copy; the player's own data scripts (type application/json) stay as they are.
+# Runs with `element` bound to the output's node (JupyterLab, nbconvert HTML; a
+# jQuery wrapper of it in the classic Notebook). Scripts set through innerHTML
+# never run, so each is swapped for a fresh copy; the player's own data scripts
+# (type application/json) stay as they are.
 _MOUNT = """(function (element) {
   "use strict";
+  if (element && element.jquery) { element = element[0]; }  // the classic Notebook's wrapper
   element.innerHTML = __LIVE__;
   Array.prototype.forEach.call(element.querySelectorAll("script"), function (old) {
     var type = (old.getAttribute("type") || "text/javascript").toLowerCase();
