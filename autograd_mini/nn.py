@@ -52,6 +52,18 @@ class Module:
     def forward(self, x: Sequence[Input]) -> Value | list[Value]:
         raise NotImplementedError(f"{type(self).__name__} must implement forward()")
 
+    def outputs(self, x: Sequence[Input]) -> list[Value]:
+        """The outputs for `x` as a list, one Value per output unit, however many there are.
+
+        Calling the module returns a lone Value when there is one output (as in
+        micrograd); this method has one return type for code that handles both.
+
+        >>> [len(MLP(2, [3, k], seed=0).outputs([1.0, 2.0])) for k in (1, 3)]
+        [1, 3]
+        """
+        out = self.forward(x)
+        return out if isinstance(out, list) else [out]
+
     def named_parameters(self, prefix: str = "") -> list[tuple[str, Value]]:
         """(name, Value) pairs in a stable order, e.g. ('layers.0.neurons.3.w.1', w).
 
@@ -211,12 +223,15 @@ class Layer(Module):
         self._assign_scopes()
 
     def forward(self, x: Sequence[Input]) -> Value | list[Value]:
+        out = self.outputs(x)
+        return out[0] if len(out) == 1 else out
+
+    def outputs(self, x: Sequence[Input]) -> list[Value]:
+        """One Value per neuron, as a list also when nout == 1."""
         _check_inputs(x, self.nin, "Layer")
         if not is_grad_enabled():
-            out = _output_values(self._forward_data(_input_data(x)), self.neurons)
-        else:
-            out = self._forward(x)
-        return out[0] if len(out) == 1 else out
+            return _output_values(self._forward_data(_input_data(x)), self.neurons)
+        return self._forward(x)
 
     def _forward(self, x: Sequence[Input]) -> list[Value]:
         return [neuron._forward(x) for neuron in self.neurons]
@@ -258,6 +273,11 @@ class MLP(Module):
         self._assign_scopes()
 
     def forward(self, x: Sequence[Input]) -> Value | list[Value]:
+        out = self.outputs(x)
+        return out[0] if len(out) == 1 else out
+
+    def outputs(self, x: Sequence[Input]) -> list[Value]:
+        """The last layer's Values, as a list also when it has one neuron."""
         _check_inputs(x, self.nin, "MLP")
         # Inputs are checked once here, not again by every layer and neuron.
         if not is_grad_enabled():
@@ -270,7 +290,7 @@ class MLP(Module):
             for layer in self.layers:
                 out = layer._forward(layer_input)
                 layer_input = out
-        return out[0] if len(out) == 1 else out
+        return out
 
     def __repr__(self) -> str:
         return f"MLP(nin={self.nin}, nouts={self.nouts}, activation={self.activation!r})"

@@ -39,7 +39,7 @@ from autograd_mini.engine import Value, no_grad
 from autograd_mini.nn import Module
 from autograd_mini.optim import Adam
 
-__all__ = ["LOSSES", "History", "evaluate", "fit"]
+__all__ = ["LOSSES", "History", "TrainingDiverged", "evaluate", "fit"]
 
 Output = Union[Value, list[Value]]
 LossFunction = Callable[[list[Any], list[Any]], Value]
@@ -101,6 +101,35 @@ class History:
         return out
 
 
+class TrainingDiverged(OverflowError):
+    """`fit` stopped because a value overflowed (usually a learning rate too large).
+
+    An OverflowError, so ``except OverflowError`` still catches it.
+
+    Attributes:
+        epoch: the 1-based epoch in which the overflow happened.
+        epochs: the number of epochs `fit` was asked for.
+        cause: the engine's OverflowError, which names the operation.
+        history: the epochs finished before it (possibly none).
+
+    >>> error = TrainingDiverged(3, 10, OverflowError("exp: result overflows"), History())
+    >>> print(error)
+    fit: training diverged in epoch 3 of 10 (exp: result overflows); try a smaller learning rate
+    >>> error.epoch, error.history.epochs
+    (3, 0)
+    """
+
+    def __init__(self, epoch: int, epochs: int, cause: OverflowError, history: History) -> None:
+        super().__init__(
+            f"fit: training diverged in epoch {epoch} of {epochs} ({cause}); "
+            "try a smaller learning rate"
+        )
+        self.epoch = epoch
+        self.epochs = epochs
+        self.cause = cause
+        self.history = history
+
+
 def fit(
     model: Module,
     X: Sequence[Sequence[float]],
@@ -136,8 +165,9 @@ def fit(
         seed: seeds the mini-batch shuffling.
 
     Raises:
-        OverflowError: a value overflowed during training (usually a learning
-            rate too large); the message names the epoch and the op.
+        TrainingDiverged: a value overflowed during training (usually a learning
+            rate too large); it carries the epoch, the engine's error and the
+            History of the epochs before.
 
     >>> from autograd_mini.nn import MLP
     >>> X, y = [[0.0, 1.0], [1.0, 0.0]], [0, 1]
@@ -219,10 +249,8 @@ def fit(
                 break
     except OverflowError as e:
         # The engine names the op; say where in training it happened and the usual cure.
-        raise OverflowError(
-            f"fit: training diverged in epoch {epoch + 1} of {epochs} ({e}); "
-            "try a smaller learning rate"
-        ) from e
+        history.seconds = time.perf_counter() - started
+        raise TrainingDiverged(epoch + 1, epochs, e, history) from e
     finally:
         bar.close()
     history.seconds = time.perf_counter() - started
@@ -321,13 +349,12 @@ def _targets_for(loss_name: str, y: Sequence[int | float], where: str) -> list[A
     if loss_name not in ("hinge", "binary_cross_entropy"):
         return list(y)
     kinds = set(y)
-    if kinds <= {0, 1}:
-        return [2 * int(t) - 1 for t in y] if loss_name == "hinge" else [int(t) for t in y]
-    if kinds <= {-1, 1}:
-        return [int(t) for t in y] if loss_name == "hinge" else [(int(t) + 1) // 2 for t in y]
-    raise ValueError(
-        f"{where}: loss {loss_name!r} needs binary labels 0/1 or -1/+1, got {sorted(kinds)[:5]}"
-    )
+    if not (kinds <= {0, 1} or kinds <= {-1, 1}):
+        raise ValueError(
+            f"{where}: loss {loss_name!r} needs binary labels 0/1 or -1/+1, got {sorted(kinds)[:5]}"
+        )
+    signs = losses.hinge_labels(int(t) for t in y)
+    return signs if loss_name == "hinge" else [(s + 1) // 2 for s in signs]
 
 
 def _batch_loss(

@@ -7,7 +7,7 @@ import pytest
 
 from autograd_mini import Value, no_grad
 from autograd_mini.gradcheck import gradcheck
-from autograd_mini.losses import binary_cross_entropy, cross_entropy, hinge, l2, mse
+from autograd_mini.losses import binary_cross_entropy, cross_entropy, hinge, hinge_labels, l2, mse
 
 
 def central_difference(loss_of_numbers, xs, i, h=1e-6):
@@ -96,9 +96,25 @@ def test_hinge_matches_finite_differences():
 
 def test_hinge_rejects_zero_one_labels_with_a_hint():
     with pytest.raises(
-        ValueError, match=r"hinge: labels\[1\] must be one of \[-1, 1\], got 0.*2\*y - 1"
+        ValueError,
+        match=r"hinge: labels\[1\] must be one of \[-1, 1\], got 0 "
+        r"\(hinge_labels maps 0/1 to -1/\+1\)",
     ):
         hinge([Value(1.0), Value(2.0)], [1, 0])
+
+
+def test_hinge_labels_turn_class_indices_into_signs():
+    assert hinge_labels([0, 1, 0, 1]) == [-1, 1, -1, 1]
+    assert hinge_labels([-1, 1]) == [-1, 1]
+    assert hinge_labels([1.0, 0.0]) == [1, -1]
+    scores = [Value(0.5), Value(-2.0)]
+    assert hinge(scores, hinge_labels([1, 0])).data == hinge(scores, [1, -1]).data == 0.25
+    with pytest.raises(ValueError, match=r"^hinge_labels: labels must be 0/1 or -1/\+1, got 2$"):
+        hinge_labels([0, 2])
+    with pytest.raises(TypeError, match=r"^hinge_labels: labels must be numbers, got str$"):
+        hinge_labels(["1"])
+    with pytest.raises(TypeError, match=r"^hinge_labels: labels must be numbers, got bool$"):
+        hinge_labels([True])
 
 
 # ----------------------------------------------------------------------------

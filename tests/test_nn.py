@@ -3,6 +3,7 @@ gradients of whole networks against central differences."""
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import pytest
@@ -36,6 +37,24 @@ def test_calling_modules_returns_a_value_or_a_list() -> None:
     assert isinstance(MLP(3, [4, 1], seed=0)([1.0, 2.0, 3.0]), Value)
     many = MLP(3, [4, 2], seed=0)([Value(1.0), 2.0, 3])
     assert isinstance(many, list) and len(many) == 2
+
+
+@pytest.mark.parametrize("grad_enabled", [True, False])
+def test_outputs_is_always_a_list_with_the_same_values_as_calling(grad_enabled: bool) -> None:
+    x = [1.0, -2.0, 0.5]
+    for module in (
+        Neuron(3, seed=0),
+        Layer(3, 1, seed=1),
+        Layer(3, 4, seed=2),
+        MLP(3, [4, 1], seed=3),
+        MLP(3, [4, 2], seed=4),
+    ):
+        with contextlib.nullcontext() if grad_enabled else no_grad():
+            called = module(x)
+            listed: list[Value] = module.outputs(x)
+        expected = called if isinstance(called, list) else [called]
+        assert type(listed) is list and all(type(v) is Value for v in listed)
+        assert [v.data for v in listed] == [v.data for v in expected]
 
 
 def test_neuron_computes_activation_of_weighted_sum_plus_bias() -> None:
