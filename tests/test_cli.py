@@ -16,8 +16,9 @@ import xml.etree.ElementTree as ET
 import graphviz
 import pytest
 
-from autograd_mini import cli, data, io
-from autograd_mini.demo import DATASETS, run_demo
+from autograd_mini import data, load
+from autograd_mini.cli import commands as cli
+from autograd_mini.cli.demo import DATASETS, run_demo
 from autograd_mini.train import evaluate
 
 SVG = "{http://www.w3.org/2000/svg}svg"
@@ -72,7 +73,7 @@ def test_default_demo_prints_the_paths_it_wrote_and_they_exist(default_demo):
 
 def test_default_demo_saved_model_really_classifies_the_training_set(default_demo):
     _, out = default_demo
-    model = io.load(out / "model.json")
+    model = load(out / "model.json")
     X, y = DATASETS["moons"].make(200, 0)
     X_train, X_test, y_train, y_test = data.train_test_split(X, y, test_fraction=0.5, seed=0)
     assert evaluate(model, X_train, y_train)[1] == 1.0
@@ -107,20 +108,6 @@ def test_default_demo_writes_the_loss_graph_svg(default_demo):
     root = ET.parse(path).getroot()
     assert root.tag == SVG
     assert "hinge" in path.read_text()
-
-
-def test_graph_svg_missing_viz_is_a_note_not_a_failure(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "autograd_mini.viz", None)  # import now raises ImportError
-    stream = io_module.StringIO()
-    result = run_demo(epochs=2, samples=10, progress=False, out=str(tmp_path), stream=stream)
-    note = (
-        "loss graph (1 sample, initial weights): "
-        "skipped (autograd_mini.viz is not part of this installation)"
-    )
-    assert result.notes == [note]
-    assert f"note: {note}" in stream.getvalue()
-    assert not (tmp_path / "loss_graph.svg").exists()
-    assert (tmp_path / "model.json").exists()
 
 
 def test_missing_matplotlib_gives_notes_and_still_writes_the_numbers(tmp_path, monkeypatch, capsys):
@@ -166,7 +153,7 @@ def test_blobs_with_sgd_and_custom_hidden_layers(tmp_path, capsys):
     out = capsys.readouterr().out
     assert status == 0
     assert "MLP(2, [6, 3]) relu on blobs (30 train / 30 test points), sgd, 30 epochs" in out
-    model = io.load(tmp_path / "model.json")
+    model = load(tmp_path / "model.json")
     assert model.nouts == [6, 3]
     assert ET.parse(tmp_path / "decision_boundary.svg").getroot().tag == SVG
 
@@ -325,7 +312,7 @@ def test_graph_svg_for_blobs_uses_cross_entropy_and_leaves_grads_clear(tmp_path,
     fake = FakeViz()
     monkeypatch.setitem(sys.modules, "autograd_mini.viz", fake)
     X, y = DATASETS["blobs"].make(10, 0)
-    from autograd_mini.demo import _write_graph_svg
+    from autograd_mini.cli.demo import _write_graph_svg
     from autograd_mini.nn import MLP
 
     model = MLP(2, [4, 3], seed=0)
@@ -402,7 +389,7 @@ def test_diverging_demo_prints_the_hint_and_exits_1(tmp_path, capsys, extra, rea
 
 
 def test_divergence_rule():
-    from autograd_mini.demo import _divergence
+    from autograd_mini.cli.demo import _divergence
     from autograd_mini.train import History
 
     def rule(losses):
@@ -419,7 +406,7 @@ def test_loss_graph_gets_a_title(tmp_path, monkeypatch):
     fake = FakeViz()
     monkeypatch.setitem(sys.modules, "autograd_mini.viz", fake)
     X, y = DATASETS["blobs"].make(10, 0)
-    from autograd_mini.demo import _write_graph_svg
+    from autograd_mini.cli.demo import _write_graph_svg
     from autograd_mini.nn import MLP
 
     _write_graph_svg(MLP(2, [4, 3], seed=0), X[0], y[0], str(tmp_path / "g.svg"), "cross_entropy")
