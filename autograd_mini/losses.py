@@ -24,6 +24,7 @@ import numbers
 from collections.abc import Iterable, Sequence
 from typing import Union
 
+from autograd_mini import _checks
 from autograd_mini.engine import Value, _finite, _sigmoid, custom_op
 
 __all__ = ["binary_cross_entropy", "cross_entropy", "hinge", "hinge_labels", "l2", "mse"]
@@ -229,7 +230,7 @@ def _predictions(preds: object, op: str, what: str) -> tuple[list[Value], list[f
             values.append(p)
             data.append(p.data)
         else:
-            data.append(_real(p, op, f"{what}[{i}]"))
+            data.append(_checks.number(p, op, f"{what}[{i}]"))
     return values, data
 
 
@@ -245,7 +246,7 @@ def _targets(targets: object, n: int, op: str) -> list[float]:
         raise ValueError(
             f"{op}: predictions and targets must have the same length, got {n} and {len(targets)}"
         )
-    return [_real(t, op, f"targets[{i}]") for i, t in enumerate(targets)]
+    return [_checks.number(t, op, f"targets[{i}]") for i, t in enumerate(targets)]
 
 
 def _labels(labels: object, n: int, op: str, allowed: tuple[int, int], hint: str = "") -> list[int]:
@@ -261,12 +262,3 @@ def _labels(labels: object, n: int, op: str, allowed: tuple[int, int], hint: str
             raise ValueError(f"{op}: labels[{i}] must be one of {list(allowed)}, got {y!r}{hint}")
         out.append(allowed[allowed.index(y)])  # the int itself, also for 1.0
     return out
-
-
-def _real(x: object, op: str, what: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{op}: {what} must be a real number or a Value, got {type(x).__name__}")
-    value = float(x)
-    if not math.isfinite(value):
-        raise ValueError(f"{op}: {what} must be finite, got {x!r}")
-    return value

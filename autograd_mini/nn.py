@@ -17,7 +17,6 @@ all: the same numbers, to the bit, several times faster (benchmarks/NOTES.md).
 from __future__ import annotations
 
 import math
-import numbers
 import operator
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -26,7 +25,7 @@ from typing import Union
 # The private helpers serve the no_grad fast path: reusing the engine's input
 # check, overflow check and sigmoid keeps its errors and its numbers (to the
 # bit) the same as those of the graph-building path.
-from autograd_mini._checks import count
+from autograd_mini import _checks
 from autograd_mini.engine import Value, _check_real, _finite, _sigmoid, is_grad_enabled
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron"]
@@ -127,7 +126,9 @@ class Module:
                 "load_state_dict: keys do not match the model: "
                 f"missing {_preview(missing)}, unexpected {_preview(unexpected)}"
             )
-        numbers_in_order = [_state_number(name, state[name]) for name in expected]
+        numbers_in_order = [
+            _checks.number(state[name], "load_state_dict", repr(name)) for name in expected
+        ]
         for (_, p), number in zip(named, numbers_in_order):
             p.data = number
 
@@ -166,8 +167,8 @@ class Neuron(Module):
     """
 
     def __init__(self, nin: int, activation: str = "relu", seed: int | None = None) -> None:
-        self.nin = _check_count(nin, "Neuron", "nin")
-        self.activation = _check_activation(activation, "Neuron")
+        self.nin = _checks.count(nin, "Neuron", "nin")
+        self.activation = _checks.choice(activation, "Neuron", "activation", ACTIVATIONS)
         rng = random.Random(_check_seed(seed, "Neuron"))
         bound = 1.0 / math.sqrt(nin)
         self.w = [Value(rng.uniform(-bound, bound), label=f"w{i}") for i in range(nin)]
@@ -215,9 +216,9 @@ class Layer(Module):
     def __init__(
         self, nin: int, nout: int, activation: str = "relu", seed: int | None = None
     ) -> None:
-        self.nin = _check_count(nin, "Layer", "nin")
-        self.nout = _check_count(nout, "Layer", "nout")
-        self.activation = _check_activation(activation, "Layer")
+        self.nin = _checks.count(nin, "Layer", "nin")
+        self.nout = _checks.count(nout, "Layer", "nout")
+        self.activation = _checks.choice(activation, "Layer", "activation", ACTIVATIONS)
         rng = random.Random(_check_seed(seed, "Layer"))
         self.neurons = [Neuron(nin, activation, seed=rng.getrandbits(64)) for _ in range(nout)]
         self._assign_scopes()
@@ -254,11 +255,13 @@ class MLP(Module):
     def __init__(
         self, nin: int, nouts: Sequence[int], activation: str = "relu", seed: int | None = None
     ) -> None:
-        self.nin = _check_count(nin, "MLP", "nin")
-        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
+        self.nin = _checks.count(nin, "MLP", "nin")
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence):
+            raise TypeError(f"MLP: nouts must be a list of layer sizes, got {nouts!r}")
+        if not nouts:
             raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
-        self.nouts = [_check_count(n, "MLP", "nouts") for n in nouts]
-        self.activation = _check_activation(activation, "MLP")
+        self.nouts = [_checks.count(n, "MLP", "nouts") for n in nouts]
+        self.activation = _checks.choice(activation, "MLP", "activation", ACTIVATIONS)
         rng = random.Random(_check_seed(seed, "MLP"))
         sizes = [nin, *self.nouts]
         self.layers = [
@@ -318,24 +321,12 @@ def _named_values(name: str, attr: object) -> list[tuple[str, Value]]:
     return []
 
 
-def _check_count(n: object, where: str, what: str) -> int:
-    return count(n, where, what)
-
-
 def _check_seed(seed: object, where: str) -> int | None:
     # random.Random would also take a str, float or bool and silently derive some
     # other stream from it; only None or an int means what the caller expects.
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise TypeError(f"{where}: seed must be None or an int, got {seed!r}")
     return seed
-
-
-def _check_activation(name: object, where: str) -> str:
-    if name not in ACTIVATIONS:
-        raise ValueError(
-            f"{where}: unknown activation {name!r} (must be one of {list(ACTIVATIONS)})"
-        )
-    return str(name)
 
 
 def _check_inputs(x: object, nin: int, where: str) -> None:
@@ -377,17 +368,6 @@ def _output_values(data: list[float], neurons: Sequence[Neuron]) -> list[Value]:
         out.scope = neuron.scope
         outs.append(out)
     return outs
-
-
-def _state_number(name: str, number: object) -> float:
-    if isinstance(number, bool) or not isinstance(number, numbers.Real):
-        raise TypeError(
-            f"load_state_dict: {name!r} must be a real number, got {type(number).__name__}"
-        )
-    value = float(number)
-    if not math.isfinite(value):
-        raise ValueError(f"load_state_dict: {name!r} must be finite, got {number!r}")
-    return value
 
 
 def _preview(names: list[str], limit: int = 5) -> str:

@@ -32,6 +32,7 @@ import os
 import tempfile
 from typing import Any, Union
 
+from autograd_mini import _checks
 from autograd_mini.nn import MLP, Layer, Module, Neuron
 
 __all__ = ["FORMAT", "VERSION", "load", "save"]
@@ -194,7 +195,10 @@ def _build(document: object) -> Module:
         )
     # The file's own parameter count bounds the model we build, so a tampered
     # size such as nouts=[10**9] fails here instead of exhausting memory.
-    expected = _parameter_count(arch)
+    try:
+        expected = _parameter_count(arch)
+    except (TypeError, ValueError) as e:
+        raise _FormatError(str(e)) from None
     if expected != len(params):
         raise _FormatError(
             f"the {kind} architecture has {expected} parameters, the file lists {len(params)}"
@@ -208,15 +212,15 @@ def _build(document: object) -> Module:
 
 
 def _parameter_count(arch: dict[str, Any]) -> int:
-    nin = _size(arch["nin"], "nin")
+    nin = _checks.count(arch["nin"], "architecture", "nin")
     if arch["type"] == "Neuron":
         return nin + 1
     if arch["type"] == "Layer":
-        return (nin + 1) * _size(arch["nout"], "nout")
+        return (nin + 1) * _checks.count(arch["nout"], "architecture", "nout")
     nouts = arch["nouts"]
     if not isinstance(nouts, list) or not nouts:
         raise _FormatError(f"nouts must be a non-empty list of layer sizes, got {nouts!r}")
-    sizes = [nin, *(_size(n, "nouts") for n in nouts)]
+    sizes = [nin, *(_checks.count(n, "architecture", "nouts") for n in nouts)]
     return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
 
 
@@ -226,12 +230,6 @@ def _construct(arch: dict[str, Any]) -> Module:
     if arch["type"] == "Layer":
         return Layer(arch["nin"], arch["nout"], activation=arch["activation"])
     return MLP(arch["nin"], arch["nouts"], activation=arch["activation"])
-
-
-def _size(n: object, what: str) -> int:
-    if type(n) is not int or n < 1:
-        raise _FormatError(f"{what} must be a positive int, got {n!r}")
-    return n
 
 
 def _check_destination(target: str) -> None:

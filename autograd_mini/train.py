@@ -32,9 +32,8 @@ from typing import Any, Union
 
 from tqdm.auto import tqdm
 
-from autograd_mini import losses
-from autograd_mini._checks import count, finite_number
-from autograd_mini.data import _check_pair, batches
+from autograd_mini import _checks, losses
+from autograd_mini.data import batches
 from autograd_mini.engine import Value, no_grad
 from autograd_mini.nn import Module
 from autograd_mini.optim import Adam
@@ -176,14 +175,14 @@ def fit(
     (1.0, True, True, True)
     """
     loss_name, loss_fn = _resolve_loss(loss, "fit")
-    n = _check_pair(X, y, "fit")
+    n = _checks.paired_samples(X, y, "fit")
     _check_samples(X, "fit")
     targets = _targets_for(loss_name, y, "fit")
-    count(epochs, "fit", "epochs")
+    _checks.count(epochs, "fit", "epochs")
     if batch_size is not None:
-        count(batch_size, "fit", "batch_size", none_allowed=True)
-    stop_at = None if target_loss is None else _finite_number(target_loss, "target_loss")
-    l2_coefficient = _finite_number(l2, "l2")
+        _checks.count(batch_size, "fit", "batch_size", none_allowed=True)
+    stop_at = None if target_loss is None else _checks.number(target_loss, "fit", "target_loss")
+    l2_coefficient = _checks.number(l2, "fit", "l2")
     if l2_coefficient < 0:
         raise ValueError(f"fit: l2 must be >= 0, got {l2!r}")
     if not callable(model):
@@ -201,7 +200,7 @@ def fit(
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise ValueError("fit: validation_data must be a pair (X_val, y_val)")
-        _check_pair(validation_data[0], validation_data[1], "fit: validation_data")
+        _checks.paired_samples(validation_data[0], validation_data[1], "fit: validation_data")
         _check_samples(validation_data[0], "fit: validation_data")
         # Checked and converted once here; every epoch then only runs the model.
         val_X = validation_data[0]
@@ -272,7 +271,7 @@ def evaluate(
     (0.0, 1.0)
     """
     loss_name, loss_fn = _resolve_loss(loss, "evaluate")
-    _check_pair(X, y, "evaluate")
+    _checks.paired_samples(X, y, "evaluate")
     _check_samples(X, "evaluate")
     targets = _targets_for(loss_name, y, "evaluate")
     return _evaluate(model, X, targets, loss_name, loss_fn)
@@ -389,7 +388,3 @@ def _count_correct(loss_name: str, outputs: list[Output], targets: list[Any]) ->
             scores = [o.data if isinstance(o, Value) else float(o) for o in out]
             correct += scores.index(max(scores)) == t
     return correct
-
-
-def _finite_number(value: object, what: str) -> float:
-    return finite_number(value, "fit", what)

@@ -116,12 +116,12 @@ def test_unlabelled_inputs_are_named_by_index():
         (
             lambda: numerical_grad(lambda v: v, [Value(1.0)], eps=0),
             ValueError,
-            "numerical_grad: eps must be > 0, got 0",
+            "numerical_grad: eps must be a number > 0, got 0",
         ),
         (
             lambda: gradcheck(lambda v: v, [Value(1.0)], atol=-1),
             ValueError,
-            "gradcheck: atol must be >= 0, got -1",
+            "gradcheck: atol must be a number >= 0, got -1",
         ),
         (
             lambda: gradcheck(lambda v: 3.0, [Value(1.0)]),

@@ -214,9 +214,11 @@ def test_cross_entropy_log_sum_exp_is_stable_for_huge_logits():
     assert grads == pytest.approx([1.0, -1.0, 0.0])
 
 
-@pytest.mark.parametrize("bad", [3, -1, True, 1.0])
-def test_cross_entropy_rejects_bad_class_index(bad):
-    with pytest.raises((ValueError, TypeError), match="cross_entropy"):
+@pytest.mark.parametrize(
+    ("bad", "error"), [(3, ValueError), (-1, ValueError), (True, TypeError), (1.0, TypeError)]
+)
+def test_cross_entropy_rejects_bad_class_index(bad, error):
+    with pytest.raises(error, match=r"^cross_entropy: class"):
         cross_entropy([Value(1.0), Value(2.0), Value(3.0)], bad)
 
 
@@ -298,7 +300,7 @@ def test_losses_reject_a_single_value_and_bools(loss, xs, ys):
 
 
 def test_mse_rejects_non_finite_target():
-    with pytest.raises(ValueError, match=r"mse: targets\[0\] must be finite, got nan"):
+    with pytest.raises(ValueError, match=r"^mse: targets\[0\] must be a finite number, got nan$"):
         mse([Value(1.0)], [float("nan")])
 
 

@@ -147,15 +147,23 @@ def test_state_dict_is_a_copy_of_numbers() -> None:
         (
             lambda sd: sd.update({"layers.1.neurons.0.w.2": math.nan}),
             ValueError,
-            r"'layers\.1\.neurons\.0\.w\.2' must be finite",
+            r"^load_state_dict: 'layers\.1\.neurons\.0\.w\.2' must be a finite number, got nan$",
         ),
-        (lambda sd: sd.update({"layers.1.neurons.0.w.2": math.inf}), ValueError, r"must be finite"),
+        (
+            lambda sd: sd.update({"layers.1.neurons.0.w.2": math.inf}),
+            ValueError,
+            r"must be a finite number, got inf$",
+        ),
         (
             lambda sd: sd.update({"layers.1.neurons.0.w.2": "0.5"}),
             TypeError,
-            r"must be a real number, got str",
+            r"must be a finite number, got '0\.5' \(a str\)$",
         ),
-        (lambda sd: sd.update({"layers.1.neurons.0.w.2": True}), TypeError, r"got bool"),
+        (
+            lambda sd: sd.update({"layers.1.neurons.0.w.2": True}),
+            TypeError,
+            r"got True \(a bool\)$",
+        ),
     ],
 )
 def test_load_state_dict_rejects_bad_input_and_changes_nothing(
@@ -190,7 +198,18 @@ def test_load_state_dict_rejects_non_mappings() -> None:
         (lambda: Neuron(True), TypeError, r"nin must be a positive int, got True \(a bool\)"),
         (lambda: MLP("2", [1]), TypeError, r"MLP: nin must be a positive int, got '2' \(a str\)"),
         (lambda: MLP(2, []), ValueError, r"nouts must be a non-empty list"),
-        (lambda: MLP(2, "16"), ValueError, r"nouts must be a non-empty list"),  # type: ignore[arg-type]
+        (lambda: MLP(2, "16"), TypeError, r"^MLP: nouts must be a list of layer sizes, got '16'$"),  # type: ignore[arg-type]
+        (lambda: MLP(2, "ab"), TypeError, r"^MLP: nouts must be a list of layer sizes, got 'ab'$"),  # type: ignore[arg-type]
+        (
+            lambda: Neuron(2, activation=None),  # type: ignore[arg-type]
+            TypeError,
+            r"^Neuron: activation must be a str, one of \['relu', .*got None \(a NoneType\)$",
+        ),
+        (
+            lambda: Layer(2, 2, activation="swish"),
+            ValueError,
+            r"^Layer: unknown activation 'swish'",
+        ),
     ],
 )
 def test_bad_constructor_arguments_are_named(make: object, error: type, pattern: str) -> None:

@@ -442,11 +442,11 @@ TAMPERINGS = [
     (lambda d: d.update(parameters=[0.1]), "parameters must be an object, got list"),
     (
         lambda d: d["parameters"].update({"layers.0.neurons.0.b": "0.5"}),
-        "must be a real number, got str",
+        r"must be a finite number, got '0\.5' \(a str\)",
     ),
     (
         lambda d: d["parameters"].update({"layers.0.neurons.0.b": None}),
-        "must be a real number, got NoneType",
+        r"must be a finite number, got None \(a NoneType\)",
     ),
     (
         lambda d: d["parameters"].update({"layers.0.neurons.0.b": 10**400}),
