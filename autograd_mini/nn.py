@@ -175,6 +175,9 @@ class Neuron(Module):
         self.b = Value(rng.uniform(-bound, bound), label="b")
         self._assign_scopes()
 
+    def __call__(self, x: Sequence[Input]) -> Value:
+        return self.forward(x)
+
     def forward(self, x: Sequence[Input]) -> Value:
         _check_inputs(x, self.nin, "Neuron")
         if not is_grad_enabled():

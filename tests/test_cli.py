@@ -26,7 +26,7 @@ SVG = "{http://www.w3.org/2000/svg}svg"
 
 @pytest.fixture(scope="module")
 def default_demo(tmp_path_factory):
-    """`python -m autograd_mini demo` with no options but --out, run once."""
+    """`python -m autograd_mini demo` with no options but --out, run once (200 epochs: slow)."""
     out = tmp_path_factory.mktemp("demo") / "out"
     proc = subprocess.run(
         [sys.executable, "-m", "autograd_mini", "demo", "--out", str(out)],
@@ -38,6 +38,7 @@ def default_demo(tmp_path_factory):
     return proc, out
 
 
+@pytest.mark.slow
 def test_default_demo_reaches_100_percent_train_accuracy(default_demo):
     proc, _ = default_demo
     assert proc.returncode == 0, proc.stderr
@@ -51,11 +52,13 @@ def test_default_demo_reaches_100_percent_train_accuracy(default_demo):
     assert float(match.group(2)) >= 90.0
 
 
+@pytest.mark.slow
 def test_default_demo_shows_a_progress_bar(default_demo):
     proc, _ = default_demo
     assert "training" in proc.stderr and "200/200" in proc.stderr and "epoch" in proc.stderr
 
 
+@pytest.mark.slow
 def test_default_demo_prints_the_paths_it_wrote_and_they_exist(default_demo):
     proc, out = default_demo
     printed = re.findall(r"^  .+? +(/\S+)$", proc.stdout, flags=re.MULTILINE)
@@ -71,6 +74,7 @@ def test_default_demo_prints_the_paths_it_wrote_and_they_exist(default_demo):
         assert os.path.isfile(p) and os.path.dirname(p) == str(out)
 
 
+@pytest.mark.slow
 def test_default_demo_saved_model_really_classifies_the_training_set(default_demo):
     _, out = default_demo
     model = load(out / "model.json")
@@ -80,6 +84,7 @@ def test_default_demo_saved_model_really_classifies_the_training_set(default_dem
     assert evaluate(model, X_test, y_test)[1] >= 0.9
 
 
+@pytest.mark.slow
 def test_default_demo_loss_numbers_csv_and_json_agree(default_demo):
     _, out = default_demo
     with open(out / "loss_curve.csv", newline="") as f:
@@ -92,6 +97,7 @@ def test_default_demo_loss_numbers_csv_and_json_agree(default_demo):
     assert float(rows[-1]["loss"]) < float(rows[0]["loss"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["loss_curve.svg", "decision_boundary.svg"])
 def test_default_demo_pictures_are_svg(default_demo, name):
     _, out = default_demo
@@ -100,6 +106,7 @@ def test_default_demo_pictures_are_svg(default_demo, name):
     assert len(list(root.iter())) > 50  # a real drawing, not an empty canvas
 
 
+@pytest.mark.slow
 @pytest.mark.exe
 def test_default_demo_writes_the_loss_graph_svg(default_demo):
     proc, out = default_demo

@@ -334,7 +334,7 @@ def test_public_gradcheck_agrees_on_every_loss(name, f):
         (binary_cross_entropy, [1, 0, 1]),
     ],
 )
-def test_plain_numbers_among_predictions_are_constants_not_misaligned(loss_fn, labels) -> None:  # type: ignore[no-untyped-def]
+def test_plain_numbers_among_predictions_are_constants_not_misaligned(loss_fn, labels) -> None:
     """A number between two Values must not shift the Values' local derivatives."""
     a, c = Value(0.3), Value(-0.7)
     loss_fn([a, 0.9, c], labels).backward()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+from collections.abc import Sequence
 
 import pytest
 
@@ -196,7 +197,7 @@ def test_load_state_dict_rejects_non_mappings() -> None:
         (lambda: Layer(2, -1), ValueError, r"Layer: nout must be a positive int, got -1"),
         (lambda: Neuron(2.5), TypeError, r"nin must be a positive int, got 2\.5 \(a float\)"),  # type: ignore[arg-type]
         (lambda: Neuron(True), TypeError, r"nin must be a positive int, got True \(a bool\)"),
-        (lambda: MLP("2", [1]), TypeError, r"MLP: nin must be a positive int, got '2' \(a str\)"),
+        (lambda: MLP("2", [1]), TypeError, r"MLP: nin must be a positive int, got '2' \(a str\)"),  # type: ignore[arg-type]
         (lambda: MLP(2, []), ValueError, r"nouts must be a non-empty list"),
         (lambda: MLP(2, "16"), TypeError, r"^MLP: nouts must be a list of layer sizes, got '16'$"),  # type: ignore[arg-type]
         (lambda: MLP(2, "ab"), TypeError, r"^MLP: nouts must be a list of layer sizes, got 'ab'$"),  # type: ignore[arg-type]
@@ -233,11 +234,11 @@ def test_mlp_gradients_match_central_differences() -> None:
 
     def loss_value() -> float:
         with no_grad():
-            out = model(x)
-        return (out.data - 0.5) ** 2  # type: ignore[union-attr]
+            out = model.outputs(x)[0]
+        return (out.data - 0.5) ** 2
 
-    out = model(x)
-    loss = (out - 0.5) ** 2  # type: ignore[operator]
+    out = model.outputs(x)[0]
+    loss = (out - 0.5) ** 2
     model.zero_grad()
     loss.backward()
     h = 1e-6
@@ -270,12 +271,12 @@ def test_custom_modules_find_their_parameters() -> None:
             self.inner = Neuron(1, activation="linear", seed=0)
             self._cache = Value(9.0)  # private attributes are not parameters
 
-        def forward(self, x):  # type: ignore[no-untyped-def, override]
+        def forward(self, x: Sequence[Value | float]) -> Value:
             return self.inner([x[0] * self.scale + self.shift[0]])
 
     m = Affine()
     assert [n for n, _ in m.named_parameters()] == ["scale", "shift.0", "inner.w.0", "inner.b"]
-    out = m([3.0])
+    out = m.forward([3.0])
     out.backward()
     assert m.scale.grad == pytest.approx(3.0 * m.inner.w[0].data)
 

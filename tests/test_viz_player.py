@@ -189,7 +189,7 @@ def tanh_of_product(a: float, b: float) -> Value:
 def test_the_local_derivative_is_written_apart_from_the_gradient() -> None:
     anim = animate(tanh_of_product(2.0, 3.0))
     root_step = next(c for c in anim.captions if c.startswith("L (tanh)"))
-    # The root step used to read "dL/d#2 += dL/dL · dL/d#2": the same symbol twice.
+    # With d for both, the root step would read "dL/d#2 += dL/dL · dL/d#2".
     assert root_step.splitlines()[1] == "dL/d#2 += dL/dL · ∂L/∂#2 = 1 × 2.458e-05 = 2.458e-05"
     assert "∂node/∂parent" in anim.captions[3]
 
