@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 help:
 	@echo "make demo   - set up, then train a small network and write its pictures"
 	@echo "make test   - set up, lint, type-check and run the fast tests (not 'slow'; ~1 min)"
-	@echo "make test-all - the same with every test: scale, notebooks, the full demo (~8 min)"
+	@echo "make test-all - the same with every test: scale, notebooks, the full demo (~3 min)"
 	@echo "make bench  - set up, then time autograd_mini against micrograd"
 	@echo "make format - apply ruff format and fixes"
 	@echo "make notebooks - set up, then re-execute every lesson and save it with outputs"
