@@ -109,7 +109,8 @@ class RecordedStep:
             the caller gave one. NaN when a diverged step had no finite loss.
         lr: the learning rate this step used (step 0: the first step's).
         weights, biases: the model's parameters after this step.
-        grad_weights, grad_biases: the gradients this step used; zeros at step 0.
+        grad_weights, grad_biases: the gradients this step used; zeros at step 0
+            and in a diverged frame.
         delta_weights, delta_biases: parameters after minus before this step;
             zeros at step 0 and in a diverged frame.
         train_accuracy: accuracy on the step's batch, with the weights before
@@ -296,7 +297,7 @@ class Recorder:
         self._kept: list[_Snapshot] = []
         self._latest: _Snapshot | None = None
         self._diverged: str | None = None
-        self._state_order: tuple[int, list[int] | None] = (0, None)
+        self._state_order: tuple[object, list[int] | None] = (None, None)
 
     @property
     def steps_captured(self) -> int:
@@ -379,13 +380,23 @@ class Recorder:
             if snapshot is not None and snapshot.step == step:
                 snapshot.val_loss, snapshot.val_accuracy = loss_value, accuracy
 
-    def diverge(self, message: str, *, loss: float = math.nan, epoch: int | None = None) -> None:
+    def diverge(
+        self,
+        message: str,
+        *,
+        loss: float = math.nan,
+        epoch: int | None = None,
+        optimizer: Any = None,
+    ) -> None:
         """End the recording with the step that failed: its weights are unchanged.
+
+        The failed frame has zero gradients and Δw (nothing was applied).
 
         Args:
             message: one line saying what happened (becomes `Recording.diverged`).
             loss: the failed step's loss, NaN if it was never computed.
             epoch: the failed step's epoch (default: the last captured one).
+            optimizer: read for the failed step's lr (default: the last step's).
         """
         if not isinstance(message, str):
             raise TypeError(
@@ -394,6 +405,10 @@ class Recorder:
         if self._diverged is not None:
             raise ValueError("Recorder.diverge: the run already diverged")
         last = self._latest or self._initial
+        loss_value = _number(loss, "loss")
+        rate = getattr(optimizer, "lr", None)
+        if rate is None:
+            rate = last.lr if last.lr is not None else math.nan
         weights = self._weights_now()
         zeros = [0.0] * len(weights)
         failed = _Snapshot(
@@ -401,8 +416,8 @@ class Recorder:
             after=weights,
             before=weights,
             grads=zeros,
-            loss=float(loss),
-            lr=last.lr if last.lr is not None else math.nan,
+            loss=loss_value,
+            lr=_number(rate, "lr"),
             epoch=last.epoch if epoch is None else _count(epoch, "epoch", minimum=0),
         )
         if not self._kept:
@@ -457,7 +472,7 @@ class Recorder:
 
     def _order_for(self, optimizer: Any) -> list[int] | None:
         """Where each model parameter sits in `optimizer.params` (None if not all do)."""
-        if self._state_order[0] == id(optimizer):
+        if self._state_order[0] is optimizer:
             return self._state_order[1]
         params = getattr(optimizer, "params", None)
         order = None
@@ -465,7 +480,7 @@ class Recorder:
             position = {id(p): i for i, p in enumerate(params)}
             if all(id(p) in position for p in self._params):
                 order = [position[id(p)] for p in self._params]
-        self._state_order = (id(optimizer), order)
+        self._state_order = (optimizer, order)
         return order
 
     def _frame(self, s: _Snapshot) -> RecordedStep:

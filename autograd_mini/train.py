@@ -248,6 +248,7 @@ def fit(
                 f"training diverged at step {steps + 1} (epoch {epoch + 1}): {e}",
                 loss=math.nan if objective is None else objective.data,
                 epoch=epoch,
+                optimizer=optimizer,
             )
         # The engine names the op; say where in training it happened and the usual cure.
         raise OverflowError(

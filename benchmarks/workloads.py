@@ -4,8 +4,8 @@ Each workload is a plain function, so tests/test_benchmarks.py can run it at a
 tiny size and check that both engines compute the same numbers. The micrograd
 side follows its demo notebook (inputs wrapped in Values, builtin `sum`); the
 autograd_mini side is what a user of this package writes (plain floats in,
-`Value.sum` / `Value.dot` for the reductions). Imports autograd_mini.engine and
-autograd_mini.nn; micrograd and scikit-learn are imported where they are used.
+`Value.sum` / `Value.dot` for the reductions). Imports autograd_mini.engine,
+nn, optim and train; micrograd and scikit-learn are imported where they are used.
 
 >>> model = MLP(2, [4, 1], seed=0)
 >>> X, y = [[0.5, -1.0], [1.0, 2.0]], [1.0, -1.0]
@@ -22,6 +22,8 @@ from typing import Any
 
 from autograd_mini.engine import Value, no_grad
 from autograd_mini.nn import MLP
+from autograd_mini.optim import Adam, linear_decay
+from autograd_mini.train import History, fit
 
 __all__ = [
     "CHAIN_FACTOR",
@@ -37,6 +39,7 @@ __all__ = [
     "moons",
     "ours_chain",
     "ours_digits_step",
+    "ours_fit",
     "ours_inference",
     "ours_moons_step",
     "ours_wide_sum",
@@ -154,6 +157,26 @@ def ours_digits_step(
     for p in params:
         p.data -= lr * p.grad
     return total.data
+
+
+def ours_fit(
+    X: Sequence[Sequence[float]], y: Sequence[float], epochs: int, record: bool
+) -> History:
+    """The demo's training run: MLP(2, [16, 16, 1]), hinge, Adam 0.05 decaying, full batch.
+
+    With `record=True` fit also keeps its default 200-frame recording.
+    """
+    model = MLP(2, [16, 16, 1], seed=0)
+    return fit(
+        model,
+        X,
+        y,
+        optimizer=Adam(model, lr=0.05),
+        epochs=epochs,
+        lr_schedule=linear_decay(0.05, 0.001, epochs),
+        progress=False,
+        record=record,
+    )
 
 
 # ----------------------------------------------------------------------------
