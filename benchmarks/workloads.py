@@ -17,12 +17,14 @@ True
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd_mini.engine import Value, no_grad
 from autograd_mini.nn import MLP
 from autograd_mini.optim import Adam, linear_decay
+from autograd_mini.recording import Recorder, Recording
 from autograd_mini.train import History, fit
 
 __all__ = [
@@ -38,6 +40,7 @@ __all__ = [
     "micrograd_wide_sum",
     "moons",
     "ours_chain",
+    "TimedRecorder",
     "ours_digits_step",
     "ours_fit",
     "ours_inference",
@@ -159,14 +162,42 @@ def ours_digits_step(
     return total.data
 
 
+class TimedRecorder(Recorder):
+    """A Recorder that adds up the seconds spent in its own methods (`seconds`)."""
+
+    seconds = 0.0
+
+    def capture(self, *args: Any, **kwargs: Any) -> None:
+        start = time.perf_counter()
+        super().capture(*args, **kwargs)
+        self.seconds += time.perf_counter() - start
+
+    def add_validation(self, *args: Any, **kwargs: Any) -> None:
+        start = time.perf_counter()
+        super().add_validation(*args, **kwargs)
+        self.seconds += time.perf_counter() - start
+
+    @property
+    def recording(self) -> Recording:
+        start = time.perf_counter()
+        result = super().recording
+        self.seconds += time.perf_counter() - start
+        return result
+
+
 def ours_fit(
-    X: Sequence[Sequence[float]], y: Sequence[float], epochs: int, record: bool
+    X: Sequence[Sequence[float]],
+    y: Sequence[float],
+    epochs: int,
+    record: bool | Callable[[MLP], Recorder] = False,
 ) -> History:
     """The demo's training run: MLP(2, [16, 16, 1]), hinge, Adam 0.05 decaying, full batch.
 
-    With `record=True` fit also keeps its default 200-frame recording.
+    With `record=True` fit also keeps its default 200-frame recording; a callable
+    makes the Recorder from the model (e.g. TimedRecorder, default budget).
     """
     model = MLP(2, [16, 16, 1], seed=0)
+    recording: bool | Recorder = record if isinstance(record, bool) else record(model)
     return fit(
         model,
         X,
@@ -175,7 +206,7 @@ def ours_fit(
         epochs=epochs,
         lr_schedule=linear_decay(0.05, 0.001, epochs),
         progress=False,
-        record=record,
+        record=recording,
     )
 
 
