@@ -222,6 +222,7 @@ def fit(
                     recorder.capture(
                         steps,
                         objective,
+                        lr=getattr(optimizer, "lr", math.nan),
                         optimizer=optimizer,
                         epoch=epoch,
                         train_accuracy=batch_correct / len(X_batch),

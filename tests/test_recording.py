@@ -502,6 +502,32 @@ def test_fit_record_needs_an_mlp_and_its_own_fresh_recorder():
         fit(model, X, y, epochs=1, progress=False, record=used)
 
 
+def test_fit_records_with_an_optimizer_of_its_own_kind():
+    class HalfStep:
+        """Not an Optimizer: no lr, no state; just step() and zero_grad()."""
+
+        def __init__(self, params):
+            self.params = params
+
+        def zero_grad(self):
+            for p in self.params:
+                p.grad = 0.0
+
+        def step(self):
+            for p in self.params:
+                p.data -= 0.5 * 0.1 * p.grad
+
+    X, y = make_xor(10, seed=0)
+    model = MLP(2, [3, 1], seed=0)
+    history = fit(
+        model, X, y, optimizer=HalfStep(model.parameters()), epochs=2, progress=False, record=True
+    )
+    frames = history.recording.steps
+    assert [f.step for f in frames] == [0, 1, 2]
+    assert all(math.isnan(f.lr) and f.optimizer_state is None for f in frames)
+    assert frames[-1].weights == nested_params(model)[0]
+
+
 def test_no_recording_unless_asked():
     X, y = make_xor(10, seed=0)
     history = fit(MLP(2, [3, 1], seed=0), X, y, epochs=1, progress=False, record=False)
