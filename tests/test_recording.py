@@ -453,6 +453,20 @@ def test_recording_checks_its_fields():
     assert isinstance(frame, RecordedStep)
 
 
+def test_a_layer_of_a_thousand_neurons_records_and_round_trips():
+    X, y = make_xor(8, seed=0)
+    model = MLP(2, [1000, 1], seed=0)
+    history = fit(model, X, y, epochs=2, progress=False, record=True)
+    recording = history.recording
+    assert recording.layer_sizes == (2, 1000, 1)
+    assert (
+        len(recording.steps[-1].weights[0]) == 1000
+        and len(recording.steps[-1].weights[1][0]) == 1000
+    )
+    assert Recording.from_json(recording.to_json()) == recording
+    assert recording.model(-1).state_dict() == model.state_dict()
+
+
 def test_model_index_checks():
     recording = run_plain_loop(3, budget=5)
     assert recording.model(-1).state_dict() == recording.model(3).state_dict()
