@@ -59,6 +59,8 @@ import itertools
 import json
 import math
 import numbers
+import operator
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Union
 
@@ -298,6 +300,8 @@ class Recorder:
         self._latest: _Snapshot | None = None
         self._diverged: str | None = None
         self._state_order: tuple[object, list[int] | None] = (None, None)
+        self._state_size = 0
+        self._layout = _layout(self._sizes)
 
     @property
     def steps_captured(self) -> int:
@@ -361,6 +365,7 @@ class Recorder:
             epoch=epoch_index,
             train_accuracy=accuracy,
             state=self._optimizer_state(optimizer),
+            state_order=self._state_order[1],
         )
         self._step = step
         self._latest = snapshot
@@ -458,46 +463,54 @@ class Recorder:
         """Adam's m and v, or SGD's momentum buffers, in the model's parameter order."""
         if optimizer is None:
             return None
-        order = self._order_for(optimizer)
-        if order is None:
+        if not self._order_for(optimizer):
             return None
         # The optimizers keep their state in private lists in `optimizer.params`
-        # order; a missing attribute means an optimizer we do not know.
+        # order; a missing attribute means an optimizer we do not know. Copied as
+        # they are (fast); put into model order only when a frame is read.
         state: dict[str, list[float]] = {}
         for key, attribute in (("m", "_m"), ("v", "_v"), ("momentum", "_buffers")):
             values = getattr(optimizer, attribute, None)
-            if isinstance(values, list) and len(values) == len(order):
-                state[key] = [values[i] for i in order]
+            if isinstance(values, list) and len(values) == self._state_size:
+                state[key] = values[:]
         return state or None
 
-    def _order_for(self, optimizer: Any) -> list[int] | None:
-        """Where each model parameter sits in `optimizer.params` (None if not all do)."""
+    def _order_for(self, optimizer: Any) -> bool:
+        """Whether `optimizer.params` holds every model parameter; remembers the order.
+
+        `self._state_order[1]` is where each model parameter sits in the
+        optimizer's list, or None when that is the model's own order.
+        """
         if self._state_order[0] is optimizer:
-            return self._state_order[1]
+            return self._state_size > 0
         params = getattr(optimizer, "params", None)
-        order = None
+        order: list[int] | None = None
+        self._state_size = 0
         if isinstance(params, list):
             position = {id(p): i for i, p in enumerate(params)}
             if all(id(p) in position for p in self._params):
                 order = [position[id(p)] for p in self._params]
+                self._state_size = len(params)
+                if order == list(range(len(order))) and len(params) == len(order):
+                    order = None
         self._state_order = (optimizer, order)
-        return order
+        return self._state_size > 0
 
     def _frame(self, s: _Snapshot) -> RecordedStep:
-        sizes = self._sizes
+        layout = self._layout
         after = s.after
         before = s.before if s.before is not None else after
         grads = s.grads if s.grads is not None else [0.0] * len(after)
-        weights, biases = _nest(after, sizes)
-        grad_weights, grad_biases = _nest(grads, sizes)
-        delta_weights, delta_biases = _nest(
-            [a - b for a, b in zip(after, before, strict=True)], sizes
-        )
+        weights, biases = _nest(after, layout)
+        grad_weights, grad_biases = _nest(grads, layout)
+        delta_weights, delta_biases = _nest(list(map(operator.sub, after, before)), layout)
         state: dict[str, Nested] | None = None
         if s.state is not None:
             state = {}
+            order = s.state_order
             for key, values in s.state.items():
-                state[f"{key}_weights"], state[f"{key}_biases"] = _nest(values, sizes)
+                in_model_order = values if order is None else [values[i] for i in order]
+                state[f"{key}_weights"], state[f"{key}_biases"] = _nest(in_model_order, layout)
         return RecordedStep(
             step=s.step,
             epoch=s.epoch,
@@ -568,35 +581,42 @@ class _Snapshot:
     val_loss: float | None = None
     val_accuracy: float | None = None
     state: dict[str, list[float]] | None = field(default=None)
+    state_order: list[int] | None = None  # optimizer -> model order; None: the same
+    position: float = field(init=False)  # log(1 + step): where the budget measures gaps
+
+    def __post_init__(self) -> None:
+        self.position = math.log1p(self.step)
 
 
 def _crowded_index(kept: list[_Snapshot]) -> int:
     """The inner frame whose neighbours are closest on a log(1 + step) axis.
 
-    Dropping it keeps the frames log-spaced; the first and last are never chosen.
+    Dropping it keeps the frames log-spaced; the first and last are never chosen
+    (of equal gaps, the earliest goes).
     """
-    best, best_gap = 1, math.inf
-    logs = [math.log1p(s.step) for s in kept]
-    for i in range(1, len(kept) - 1):
-        gap = logs[i + 1] - logs[i - 1]
-        if gap < best_gap:
-            best, best_gap = i, gap
-    return best
+    axis = [s.position for s in kept]
+    gaps = list(map(operator.sub, axis[2:], axis[:-2]))
+    return gaps.index(min(gaps)) + 1
 
 
-def _nest(flat: list[float], sizes: tuple[int, ...]) -> tuple[Weights, Biases]:
-    """Model-order numbers (each neuron's weights, then its bias) as [layer][neuron][input]."""
-    weights, biases = [], []
-    at = 0
+Layout = list[tuple[int, list[int]]]
+"""Per layer: its number of inputs and where each neuron's weights start in model order."""
+
+
+def _layout(sizes: tuple[int, ...]) -> Layout:
+    layout, at = [], 0
     for nin, nout in itertools.pairwise(sizes):
-        layer_w, layer_b = [], []
-        for _ in range(nout):
-            layer_w.append(tuple(flat[at : at + nin]))
-            layer_b.append(flat[at + nin])
-            at += nin + 1
-        weights.append(tuple(layer_w))
-        biases.append(tuple(layer_b))
-    return tuple(weights), tuple(biases)
+        layout.append((nin, [at + k * (nin + 1) for k in range(nout)]))
+        at += nout * (nin + 1)
+    return layout
+
+
+def _nest(flat: Sequence[float], layout: Layout) -> tuple[Weights, Biases]:
+    """Model-order numbers (each neuron's weights, then its bias) as [layer][neuron][input]."""
+    numbers = tuple(flat)  # slices of a tuple are tuples: no second copy
+    weights = tuple(tuple([numbers[a : a + nin] for a in starts]) for nin, starts in layout)
+    biases = tuple(tuple([numbers[a + nin] for a in starts]) for nin, starts in layout)
+    return weights, biases
 
 
 def _flatten(weights: Weights, biases: Biases) -> list[float]:
@@ -668,7 +688,8 @@ def _check_shape(value: object, sizes: tuple[int, ...], is_weights: bool, where:
     for i, (layer, (nin, nout)) in enumerate(zip(value, layers)):
         if not isinstance(layer, tuple) or len(layer) != nout:
             raise ValueError(f"{where}[{i}]: expected {nout} neurons")
-        if is_weights and any(not isinstance(row, tuple) or len(row) != nin for row in layer):
+        # map() keeps this check quick: a recording holds many frames.
+        if is_weights and nout and ({*map(type, layer)} != {tuple} or {*map(len, layer)} != {nin}):
             raise ValueError(f"{where}[{i}]: expected {nin} inputs per neuron")
 
 

@@ -192,6 +192,20 @@ def test_adam_state_is_recorded_in_the_models_shape():
     assert history.recording.steps[0].optimizer_state is None
 
 
+def test_optimizer_state_follows_the_model_whatever_order_the_optimizer_holds():
+    X, y = make_xor(20, seed=1)
+    model = MLP(2, [3, 1], seed=1)
+    named = model.named_parameters()
+    optimizer = Adam(list(reversed(model.parameters())), lr=0.01)
+    history = fit(model, X, y, optimizer=optimizer, epochs=2, progress=False, record=True)
+    last = history.recording.steps[-1]
+    expected = dict(zip(reversed([name for name, _ in named]), optimizer._v, strict=True))
+    flat_v = [x for layer in last.optimizer_state["v_weights"] for row in layer for x in row]
+    assert flat_v == [expected[name] for name, _ in named if ".w." in name]
+    flat_vb = [x for layer in last.optimizer_state["v_biases"] for x in layer]
+    assert flat_vb == [expected[name] for name, _ in named if name.endswith(".b")]
+
+
 def test_sgd_without_momentum_has_no_state_and_delta_is_minus_lr_times_grad():
     X, y = make_xor(20, seed=1)
     model = MLP(2, [3, 1], seed=1)
