@@ -18,7 +18,6 @@ all: the same numbers, to the bit, several times faster (benchmarks/NOTES.md).
 from __future__ import annotations
 
 import math
-import numbers
 import operator
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -27,8 +26,8 @@ from typing import Union
 # The private helpers serve the no_grad fast path: reusing the engine's input
 # check, overflow check and sigmoid keeps its errors and its numbers (to the
 # bit) the same as those of the graph-building path.
+from autograd_mini import _checks
 from autograd_mini._arraylike import as_list
-from autograd_mini._checks import count
 from autograd_mini.engine import Value, _check_real, _finite, _sigmoid, is_grad_enabled
 
 __all__ = ["ACTIVATIONS", "INITS", "MLP", "Activation", "Layer", "Module", "Neuron", "Sequential"]
@@ -62,6 +61,18 @@ class Module:
 
     def forward(self, x: Sequence[Input]) -> Value | list[Value]:
         raise NotImplementedError(f"{type(self).__name__} must implement forward()")
+
+    def outputs(self, x: Sequence[Input]) -> list[Value]:
+        """The outputs for `x` as a list, one Value per output unit, however many there are.
+
+        Calling the module returns a lone Value when there is one output (as in
+        micrograd); this method has one return type for code that handles both.
+
+        >>> [len(MLP(2, [3, k], seed=0).outputs([1.0, 2.0])) for k in (1, 3)]
+        [1, 3]
+        """
+        out = self.forward(x)
+        return out if isinstance(out, list) else [out]
 
     def named_parameters(self, prefix: str = "") -> list[tuple[str, Value]]:
         """(name, Value) pairs in a stable order, e.g. ('layers.0.neurons.3.w.1', w).
@@ -126,7 +137,9 @@ class Module:
                 "load_state_dict: keys do not match the model: "
                 f"missing {_preview(missing)}, unexpected {_preview(unexpected)}"
             )
-        numbers_in_order = [_state_number(name, state[name]) for name in expected]
+        numbers_in_order = [
+            _checks.number(state[name], "load_state_dict", repr(name)) for name in expected
+        ]
         for (_, p), number in zip(named, numbers_in_order):
             p.data = number
 
@@ -177,15 +190,18 @@ class Neuron(Module):
         init: str = "pytorch",
         fan_out: int = 1,
     ) -> None:
-        self.nin = _check_count(nin, "Neuron", "nin")
-        self.activation = _check_activation(activation, "Neuron")
-        self.init = _check_init(init, "Neuron")
-        _check_count(fan_out, "Neuron", "fan_out")
+        self.nin = _checks.count(nin, "Neuron", "nin")
+        self.activation = _checks.choice(activation, "Neuron", "activation", ACTIVATIONS)
+        self.init = _checks.choice(init, "Neuron", "init", INITS)
+        _checks.count(fan_out, "Neuron", "fan_out")
         uniform = _uniform_source(_check_seed(seed, "Neuron"))
         weights, bias = _initial_numbers(self.init, nin, fan_out, uniform)
         self.w = [Value(number, label=f"w{i}") for i, number in enumerate(weights)]
         self.b = Value(bias, label="b")
         self._assign_scopes()
+
+    def __call__(self, x: Sequence[Input]) -> Value:
+        return self.forward(x)
 
     def forward(self, x: Sequence[Input]) -> Value:
         x = _inputs(x, self.nin, "Neuron")
@@ -235,21 +251,24 @@ class Layer(Module):
         *,
         init: str = "pytorch",
     ) -> None:
-        self.nin = _check_count(nin, "Layer", "nin")
-        self.nout = _check_count(nout, "Layer", "nout")
-        self.activation = _check_activation(activation, "Layer")
-        self.init = _check_init(init, "Layer")
+        self.nin = _checks.count(nin, "Layer", "nin")
+        self.nout = _checks.count(nout, "Layer", "nout")
+        self.activation = _checks.choice(activation, "Layer", "activation", ACTIVATIONS)
+        self.init = _checks.choice(init, "Layer", "init", INITS)
         seeds = _child_seeds(_check_seed(seed, "Layer"), nout)
         self.neurons = [Neuron(nin, activation, seed=s, init=init, fan_out=nout) for s in seeds]
         self._assign_scopes()
 
     def forward(self, x: Sequence[Input]) -> Value | list[Value]:
+        out = self.outputs(x)
+        return out[0] if len(out) == 1 else out
+
+    def outputs(self, x: Sequence[Input]) -> list[Value]:
+        """One Value per neuron, as a list also when nout == 1."""
         x = _inputs(x, self.nin, "Layer")
         if not is_grad_enabled():
-            out = _output_values(self._forward_data(_input_data(x)), self.neurons)
-        else:
-            out = self._forward(x)
-        return out[0] if len(out) == 1 else out
+            return _output_values(self._forward_data(_input_data(x)), self.neurons)
+        return self._forward(x)
 
     def _forward(self, x: Sequence[Input]) -> list[Value]:
         return [neuron._forward(x) for neuron in self.neurons]
@@ -285,14 +304,16 @@ class MLP(Module):
         init: str = "pytorch",
         output_activation: str | None = None,
     ) -> None:
-        self.nin = _check_count(nin, "MLP", "nin")
-        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
+        self.nin = _checks.count(nin, "MLP", "nin")
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence):
+            raise TypeError(f"MLP: nouts must be a list of layer sizes, got {nouts!r}")
+        if not nouts:
             raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
-        self.nouts = [_check_count(n, "MLP", "nouts") for n in nouts]
-        self.activation = _check_activation(activation, "MLP")
+        self.nouts = [_checks.count(n, "MLP", "nouts") for n in nouts]
+        self.activation = _checks.choice(activation, "MLP", "activation", ACTIVATIONS)
         last = "linear" if output_activation is None else output_activation
-        self.output_activation = _check_activation(last, "MLP")
-        self.init = _check_init(init, "MLP")
+        self.output_activation = _checks.choice(last, "MLP", "output_activation", ACTIVATIONS)
+        self.init = _checks.choice(init, "MLP", "init", INITS)
         seeds = _child_seeds(_check_seed(seed, "MLP"), len(self.nouts))
         sizes = [nin, *self.nouts]
         self.layers = [
@@ -308,6 +329,11 @@ class MLP(Module):
         self._assign_scopes()
 
     def forward(self, x: Sequence[Input]) -> Value | list[Value]:
+        out = self.outputs(x)
+        return out[0] if len(out) == 1 else out
+
+    def outputs(self, x: Sequence[Input]) -> list[Value]:
+        """The last layer's Values, as a list also when it has one neuron."""
         x = _inputs(x, self.nin, "MLP")
         # Inputs are checked once here, not again by every layer and neuron.
         if not is_grad_enabled():
@@ -320,7 +346,7 @@ class MLP(Module):
             for layer in self.layers:
                 out = layer._forward(layer_input)
                 layer_input = out
-        return out[0] if len(out) == 1 else out
+        return out
 
     def __repr__(self) -> str:
         last = "" if self.output_activation == "linear" else f", output={self.output_activation!r}"
@@ -335,7 +361,7 @@ class Activation(Module):
     """
 
     def __init__(self, name: str) -> None:
-        self.name = _check_activation(name, "Activation")
+        self.name = _checks.choice(name, "Activation", "activation", ACTIVATIONS)
 
     def forward(self, x: Sequence[Input] | Input) -> Value | list[Value]:
         if isinstance(x, Value):
@@ -439,32 +465,12 @@ def _named_values(name: str, attr: object) -> list[tuple[str, Value]]:
     return []
 
 
-def _check_count(n: object, where: str, what: str) -> int:
-    return count(n, where, what)
-
-
 def _check_seed(seed: object, where: str) -> int | None:
     # random.Random would also take a str, float or bool and silently derive some
     # other stream from it; only None or an int means what the caller expects.
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise TypeError(f"{where}: seed must be None or an int, got {seed!r}")
     return seed
-
-
-def _check_activation(name: object, where: str) -> str:
-    if name not in ACTIVATIONS:
-        raise ValueError(
-            f"{where}: unknown activation {name!r} (must be one of {list(ACTIVATIONS)})"
-        )
-    return str(name)
-
-
-def _check_init(init: object, where: str) -> str:
-    if not isinstance(init, str):
-        raise TypeError(f"{where}: init must be a str, one of {list(INITS)}, got {init!r}")
-    if init not in INITS:
-        raise ValueError(f"{where}: unknown init {init!r} (must be one of {list(INITS)})")
-    return str(init)
 
 
 def _uniform_source(seed: int | None) -> Callable[[float, float], float]:
@@ -542,17 +548,6 @@ def _output_values(data: list[float], neurons: Sequence[Neuron]) -> list[Value]:
         out.scope = neuron.scope
         outs.append(out)
     return outs
-
-
-def _state_number(name: str, number: object) -> float:
-    if isinstance(number, bool) or not isinstance(number, numbers.Real):
-        raise TypeError(
-            f"load_state_dict: {name!r} must be a real number, got {type(number).__name__}"
-        )
-    value = float(number)
-    if not math.isfinite(value):
-        raise ValueError(f"load_state_dict: {name!r} must be finite, got {number!r}")
-    return value
 
 
 def _preview(names: list[str], limit: int = 5) -> str:

@@ -117,11 +117,11 @@ def test_micrograd_demo_recipe_reaches_full_train_accuracy(random_state):
 
 
 def test_loading_a_saved_model_leaves_the_random_state_alone(tmp_path):
-    from autograd_mini import io
+    from autograd_mini import load, save
 
-    io.save(MLP(2, [4, 1], seed=0), tmp_path / "m.json")
+    save(MLP(2, [4, 1], seed=0), tmp_path / "m.json")
     random.seed(9)
     expected = random.random()
     random.seed(9)
-    io.load(tmp_path / "m.json")
+    load(tmp_path / "m.json")
     assert random.random() == expected

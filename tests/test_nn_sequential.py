@@ -81,22 +81,22 @@ def test_activation_bad_input():
 def test_save_and_load_keep_the_output_activation(tmp_path):
     import json
 
-    from autograd_mini import io
+    from autograd_mini import load, save
 
     model = MLP(2, [3, 1], activation="tanh", output_activation="sigmoid", seed=4)
     path = tmp_path / "m.json"
-    io.save(model, path)
-    loaded = io.load(path)
+    save(model, path)
+    loaded = load(path)
     assert loaded.output_activation == "sigmoid"
     assert loaded([0.3, 0.1]).data == model([0.3, 0.1]).data
-    io.save(MLP(2, [3, 1], seed=4), path)
+    save(MLP(2, [3, 1], seed=4), path)
     assert "output_activation" not in json.loads(path.read_text())["architecture"]
     document = json.loads(path.read_text())
     document["architecture"]["output_activation"] = "softmax"
     path.write_text(json.dumps(document))
     with pytest.raises(ValueError, match=r"unknown (output_)?activation 'softmax'"):
-        io.load(path)
+        load(path)
     document["architecture"]["colour"] = "red"
     path.write_text(json.dumps(document))
     with pytest.raises(ValueError, match=r"and optionally \['output_activation'\]\), got"):
-        io.load(path)
+        load(path)
