@@ -7,7 +7,7 @@ import pathlib
 
 import pytest
 
-from autograd_mini import io
+from autograd_mini import _files, io
 from autograd_mini.nn import MLP, Layer, Module, Neuron
 
 
@@ -86,7 +86,7 @@ def test_a_failed_save_keeps_the_old_file_intact(saved, tmp_path, monkeypatch):
     def broken_replace(src, dst):
         raise OSError("disk full")
 
-    monkeypatch.setattr(io.os, "replace", broken_replace)
+    monkeypatch.setattr(_files.os, "replace", broken_replace)
     with pytest.raises(OSError, match="disk full"):
         io.save(MLP(2, [1], seed=9), path)
     assert path.read_bytes() == before
@@ -276,7 +276,7 @@ def test_os_errors_about_the_temp_file_name_the_target_and_leave_nothing(tmp_pat
     def refused_replace(src, dst):
         raise PermissionError(13, "Permission denied", src, None, dst)
 
-    monkeypatch.setattr(io.os, "replace", refused_replace)
+    monkeypatch.setattr(_files.os, "replace", refused_replace)
     with pytest.raises(PermissionError) as caught:
         io.save(Neuron(1, seed=0), target)
     assert str(caught.value) == f"save: cannot write {str(target)!r}: Permission denied"
@@ -288,6 +288,6 @@ def test_a_refused_temp_file_names_the_target(tmp_path, monkeypatch):
     def refused_mkstemp(prefix, suffix, dir):
         raise PermissionError(13, "Permission denied", os.path.join(dir, prefix + "x" + suffix))
 
-    monkeypatch.setattr(io.tempfile, "mkstemp", refused_mkstemp)
+    monkeypatch.setattr(_files.tempfile, "mkstemp", refused_mkstemp)
     with pytest.raises(PermissionError, match=r"^save: cannot write '.*model.json': Permission"):
         io.save(Neuron(1, seed=0), tmp_path / "model.json")
