@@ -10,7 +10,8 @@ Imports nothing from the package.
 >>> import os, tempfile
 >>> path = os.path.join(tempfile.mkdtemp(), "note.txt")
 >>> write_atomic(path, "hello", "save")
->>> open(path, encoding="utf-8").read()
+>>> with open(path, encoding="utf-8") as f:
+...     f.read()
 'hello'
 """
 
