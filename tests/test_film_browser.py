@@ -21,7 +21,7 @@ from autograd_mini.viz.drawing import to_svg
 from autograd_mini.viz.escape import format_number
 from autograd_mini.viz.palette import hex_rgb
 
-pytestmark = [pytest.mark.browser]
+pytestmark = [pytest.mark.browser, pytest.mark.exe]
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
