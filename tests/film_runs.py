@@ -118,3 +118,13 @@ def moons_run(epochs: int = 30) -> tuple[Run, list, list, tuple]:
     Xtr, Xte, ytr, yte = data.train_test_split(X, y, test_fraction=0.5, seed=0)
     run = record_run(Xtr, ytr, [16, 16], epochs, validation=(Xte, yte))
     return run, Xtr, ytr, (Xte, yte)
+
+
+def digits_run(epochs: int = 4, images: int = 150, hidden: int = 8) -> tuple[Run, list, list]:
+    """'5 or not' on the first `images` of scikit-learn's bundled 8x8 digits."""
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    X = [[p / 16.0 for p in image] for image in digits.data[:images]]
+    y = [int(t == 5) for t in digits.target[:images]]
+    return record_run(X, y, [hidden], epochs, lr=0.02), X, y

@@ -290,3 +290,32 @@ def test_without_javascript_first_frame_and_caption_no_dead_buttons(
     finally:
         close()
     assert seen["requests"] == [] and seen["errors"] == []
+
+
+def test_digits_answers_and_counts_match_python(tmp_path: Path) -> None:
+    pytest.importorskip("sklearn")
+    from film_runs import digits_run
+
+    run, X, y = digits_run(epochs=6)
+    film = animate_training(run, X, y, class_names=("not 5", "5"), chain_rule_frames=0)
+    page, seen, close = open_page(tmp_path, film)
+    try:
+        hrefs = set()
+        for k in (0, 3, len(film) - 1):
+            page.fill(".agm-slider", str(k))
+            said, counts = film.view.answers(k)
+            assert page.text_content('[data-k="confusion"]') == film.view.confusion_text(counts)
+            for m, i in enumerate(film.view.strip):
+                name = "5" if said[i] else "not 5"
+                mark = "✓" if said[i] == y[i] else "✗"
+                assert page.text_content(f'[data-k="ans{m}"]') == f"{name} {mark}"
+            hrefs.add(
+                page.evaluate(
+                    "Array.from(document.querySelectorAll('[data-k^=img]')).map(e => e.getAttribute('href')).join()"
+                )
+            )
+        assert len(hrefs) == 3  # the neurons' weight images are redrawn every frame
+        assert_network_matches(page, film, len(film) - 1)
+    finally:
+        close()
+    assert seen == {"requests": [], "errors": [], "dialogs": []}

@@ -177,6 +177,22 @@ def _largest(lists: Sequence[Sequence[float]]) -> float:
     return top or 1.0
 
 
+def film_scale(lists: Sequence[Sequence[float]]) -> float:
+    """The size drawn strongest: the 99th percentile of |number| over the whole film.
+
+    A percentile, not the maximum, so one early spike (a first gradient, say)
+    does not leave every later frame faint; bigger numbers are drawn at full
+    strength, which the legend says ("widest at |value| >= scale").
+
+    >>> film_scale([[float(i) for i in range(1, 101)], [1e6]])
+    100.0
+    """
+    sizes = sorted(abs(v) for values in lists for v in values if math.isfinite(v) and v != 0.0)
+    if not sizes:
+        return 1.0
+    return sizes[min(len(sizes) - 1, int(0.99 * len(sizes)))]
+
+
 def build_film_data(
     recording: RecordingLike,
     points: tuple[list[list[float]], list[int]] | None,
@@ -207,9 +223,9 @@ def build_film_data(
         scales={},
     )
     data.scales = {
-        "weights": _largest(data.weights),
-        "gradients": _largest(data.grads),
-        "changes": _largest(data.deltas),
+        "weights": film_scale(data.weights),
+        "gradients": film_scale(data.grads),
+        "changes": film_scale(data.deltas),
     }
     if points is not None and points[0] and 0 <= sample < len(points[0]):
         data.sample, data.sample_label = points[0][sample], points[1][sample]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from autograd_mini.viz.curves import draw_chart
 from autograd_mini.viz.drawing import INK, Raster, Rect, Shape, Text
-from autograd_mini.viz.filmdata import FilmData
+from autograd_mini.viz.filmdata import FilmData, film_scale
 from autograd_mini.viz.network import NetworkLayout, draw_network
 from autograd_mini.viz.palette import NEGATIVE, POSITIVE
 from autograd_mini.viz.planes import (
@@ -81,10 +81,7 @@ class FilmView:
         self.strip = self._strip() if self.kind == "image" else []
         # One colour scale for every neuron's weight image over the whole film.
         first = data.layer_sizes[0] * data.layer_sizes[1]
-        self.image_scale = (
-            max((abs(v) for flat in data.weights for v in flat[:first] if v == v), default=0.0)
-            or 1.0
-        )
+        self.image_scale = film_scale([flat[:first] for flat in data.weights])
 
     def _strip(self) -> list[int]:
         """Up to 10 shown images: the first few of each class, alternating."""
@@ -212,7 +209,9 @@ class FilmView:
         assert self.points is not None
         d = self.data
         nin = d.layer_sizes[0]
-        shapes: list[Shape] = [Text(8, 9, "layer 1 neurons: weight per pixel", 11, bold=True)]
+        shapes: list[Shape] = [
+            Text(8, 9, "layer 1 neurons: weight per pixel (blue +, orange -)", 11, bold=True)
+        ]
         scale = (
             max((abs(v) for flat in d.weights for v in flat[: nin * d.layer_sizes[1]]), default=1.0)
             or 1.0
@@ -258,9 +257,10 @@ class FilmView:
             tp, fp, fn, tn = counts
             yes = self._name(1)
             return (
-                f"said {yes}: {tp} right, {fp} wrong; said {self._name(0)}: {tn} right, {fn} wrong"
+                f"{sum(counts)} images · said {yes}: {tp} ✓ {fp} ✗ · "
+                f"said {self._name(0)}: {tn} ✓ {fn} ✗"
             )
-        return f"{counts[0]} right, {counts[1]} wrong"
+        return f"{sum(counts)} images: {counts[0]} ✓ right, {counts[1]} ✗ wrong"
 
     def panels(self, k: int, mode: str = "weights") -> dict[str, list[Shape]]:
         """Every panel of frame k."""
