@@ -309,11 +309,8 @@ def test_digits_answers_and_counts_match_python(tmp_path: Path) -> None:
                 name = "5" if said[i] else "not 5"
                 mark = "✓" if said[i] == y[i] else "✗"
                 assert page.text_content(f'[data-k="ans{m}"]') == f"{name} {mark}"
-            hrefs.add(
-                page.evaluate(
-                    "Array.from(document.querySelectorAll('[data-k^=img]')).map(e => e.getAttribute('href')).join()"
-                )
-            )
+            images = "Array.from(document.querySelectorAll('[data-k^=img]'))"
+            hrefs.add(page.evaluate(f"{images}.map(e => e.getAttribute('href')).join()"))
         assert len(hrefs) == 3  # the neurons' weight images are redrawn every frame
         assert_network_matches(page, film, len(film) - 1)
     finally:
