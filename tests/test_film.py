@@ -252,3 +252,25 @@ def test_digits_film_shows_weight_images_answers_and_counts() -> None:
     mark = "✓" if said[first] == y[first] else "✗"
     assert f'data-k="ans0">{name} {mark}</text>' in svg
     assert f"said 5: {tp} ✓ {fp} ✗" in svg
+
+
+@pytest.mark.parametrize("label", [0, 1])
+@pytest.mark.parametrize("score", [-2.0, 0.0, 0.3, 1.7])
+def test_sample_loss_is_fits_loss_for_a_batch_of_one(label: int, score: float) -> None:
+    from autograd_mini import Value, losses
+    from autograd_mini.viz.filmdata import sample_loss
+
+    hinge = sample_loss([Value(score)], label, "hinge").data
+    assert hinge == losses.hinge([Value(score)], [2 * label - 1]).data
+    mse = sample_loss([Value(score)], label, "mse").data
+    assert mse == pytest.approx(losses.mse([Value(score)], [float(label)]).data, rel=1e-15)
+
+
+@pytest.mark.exe
+def test_chain_rule_players_end_with_the_loss_after_the_step(moons) -> None:
+    run, X, y, _ = moons
+    film = animate_training(run, X, y, chain_rule_frames=2)
+    assert sorted(film.chain_rule) == [0, len(film) - 1]
+    html = film.chain_rule[len(film) - 1]
+    assert "Forward pass again with the updated parameters: loss = " in html
+    assert html in film.to_html()

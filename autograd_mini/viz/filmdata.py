@@ -261,14 +261,19 @@ def _flat(layers: list[list[float]]) -> list[float]:
 
 
 def sample_loss(outputs: list[Value], label: int, loss_name: str) -> Value:
-    """One sample's loss as `fit` computes it for a batch of one."""
+    """One sample's loss, the number `fit` computes for a batch of one.
+
+    Hinge and mse are written with plain ops (relu(1 - y·s), (s - t)**2), not
+    the fused loss nodes, so the chain-rule player can show each step and rerun
+    the forward pass after the update.
+    """
     if loss_name == "cross_entropy":
         return losses.cross_entropy(outputs, label)
     if loss_name == "hinge":
-        return losses.hinge(outputs, [1 if label > 0 else -1])
+        return (1.0 - outputs[0] * (1.0 if label > 0 else -1.0)).relu()
     if loss_name == "binary_cross_entropy":
         return losses.binary_cross_entropy(outputs, [1 if label > 0 else 0])
-    return losses.mse(outputs, [float(label)])
+    return (outputs[0] - float(label)) ** 2
 
 
 def sample_graph(

@@ -243,7 +243,9 @@ def animate(
     reading order); the seed; each node of `backward()` in its real order with
     the chain-rule products it adds to its parents (grads still collecting are
     grey, complete ones red); the finished gradients; and with `lr`, the update
-    ``data -= lr * grad`` of the parameters. Numbers come from `trace_backward`,
+    ``data -= lr * grad`` of the parameters, then the forward pass again with
+    them: the loss after the step (left out for a graph with a fused loss op,
+    which cannot be rerun). Numbers come from `trace_backward`,
     so they match `backward()` and nothing in the graph changes.
 
     Cost: Graphviz lays the graph out once; each frame rewrites that SVG, so
@@ -272,7 +274,7 @@ def animate(
     >>> x = Value(2.0, label="x"); y = (x * x).tanh(); y.label = "y"
     >>> anim = animate(y, lr=0.1)
     >>> anim
-    Animation(8 frames: {'forward': 3, 'backward': 4, 'update': 1})
+    Animation(9 frames: {'forward': 4, 'backward': 4, 'update': 1})
     >>> anim.captions[1]
     '#1 = x * x = 4'
     """
