@@ -95,7 +95,7 @@ def test_animate_does_not_change_the_graph() -> None:
 
 def test_every_frame_is_valid_svg_and_patch_reproduces_it() -> None:
     anim = animate(karpathy()[0], lr=0.1)
-    for frame in anim._frames:
+    for frame, svg in zip(anim._frames, anim.frames):
         patched = ET.fromstring(anim.base_svg)
         elements = list(patched.iter())[1:]
         for index, attrs, text in frame.patch:
@@ -103,7 +103,8 @@ def test_every_frame_is_valid_svg_and_patch_reproduces_it() -> None:
             elements[index].attrib.update(attrs)
             if text is not None:
                 elements[index].text = text  # type: ignore[assignment]
-        assert ET.tostring(patched, encoding="unicode") == frame.svg
+        assert ET.tostring(patched, encoding="unicode") == svg
+        assert ET.fromstring(svg).tag == f"{SVG}svg"
 
 
 def test_hostile_labels_are_escaped_in_the_player() -> None:
