@@ -195,6 +195,7 @@ def test_hostile_title_and_class_names_are_escaped(moons) -> None:
         ({"X": [[0.0, 1.0]], "y": [1, 0]}, ValueError, "1 samples but y has 2"),
         ({"X": [[0.0]], "y": [1]}, ValueError, "must hold 2 numbers"),
         ({"X": [["a", 1.0]], "y": [1]}, TypeError, "not a number"),
+        ({"X": [[float("nan"), 1.0]], "y": [1]}, ValueError, "NaN or infinite"),
         ({"X": [[0.0, 1.0]], "y": [0.5]}, TypeError, "whole-number class label"),
         ({"X": [[0.0, 1.0]], "y": [1], "sample": 3}, ValueError, "sample 3 is not in X"),
         ({"max_neurons": 0}, ValueError, "max_neurons"),

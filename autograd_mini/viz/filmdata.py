@@ -146,9 +146,12 @@ def check_points(
         if not isinstance(x, Sequence) or len(x) != nin:
             raise ValueError(f"{where}: X[{i}] must hold {nin} numbers (the network's inputs)")
         try:
-            points.append([float(v) for v in x])
+            point = [float(v) for v in x]
         except (TypeError, ValueError):
             raise TypeError(f"{where}: X[{i}] holds something that is not a number") from None
+        if not all(math.isfinite(v) for v in point):
+            raise ValueError(f"{where}: X[{i}] holds a NaN or infinite number")
+        points.append(point)
     labels: list[int] = []
     for i, label in enumerate(y):
         if isinstance(label, bool) or not isinstance(label, (int, float)) or label != int(label):
