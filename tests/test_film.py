@@ -152,6 +152,8 @@ def test_diverged_recording_ends_on_a_frame_that_says_so(moons) -> None:
     )
     assert "Training diverged here: overflow in epoch 7 (exp)" in film.captions[-1]
     assert "diverged" not in film.captions[-2]
+    assert "Training diverged here" in to_svg(film.panels(len(film) - 1)["network"], 1, 1)
+    assert "Training diverged here" not in to_svg(film.panels(0)["network"], 1, 1)
     assert payload(film)["diverged"] is True
 
 

@@ -316,3 +316,25 @@ def test_digits_answers_and_counts_match_python(tmp_path: Path) -> None:
     finally:
         close()
     assert seen == {"requests": [], "errors": [], "dialogs": []}
+
+
+def test_a_diverged_run_ends_on_a_frame_that_says_so(tmp_path: Path) -> None:
+    import math
+    from dataclasses import replace
+
+    run, X, y, _ = moons_run(3)
+    bad = replace(run.steps[-1], step=run.steps[-1].step + 1, loss=math.nan)
+    run = replace(run, steps=(*run.steps, bad), diverged="overflow in epoch 4 (exp)")
+    film = animate_training(run, X, y, chain_rule_frames=0)
+    page, seen, close = open_page(tmp_path, film)
+    try:
+        assert page.text_content('[data-k="banner"]') == ""
+        page.click(".agm-last")
+        assert page.text_content('[data-k="banner"]').startswith("Training diverged here")
+        assert "Training diverged here: overflow in epoch 4 (exp)" in caption(page)
+        assert "agm-diverged" in page.get_attribute(".agm-film .agm-caption", "class")
+        page.click(".agm-back")
+        assert page.text_content('[data-k="banner"]') == ""
+    finally:
+        close()
+    assert seen == {"requests": [], "errors": [], "dialogs": []}

@@ -50,7 +50,7 @@ from autograd_mini.viz.filmdata import (
     check_points,
     sample_graph,
 )
-from autograd_mini.viz.filmpanels import PANEL_SIZES, FilmView, Points
+from autograd_mini.viz.filmpanels import DIVERGED, PANEL_SIZES, FilmView, Points
 from autograd_mini.viz.network import MAX_EDGE_WIDTH, MIN_EDGE_WIDTH
 from autograd_mini.viz.palette import NEGATIVE, NEUTRAL, POSITIVE
 from autograd_mini.viz.planes import image_side
@@ -162,6 +162,7 @@ class Film:
             "palette": {"pos": POSITIVE, "neg": NEGATIVE, "zero": NEUTRAL},
             "edge": [MIN_EDGE_WIDTH, MAX_EDGE_WIDTH],
             "diverged": d.diverged is not None,
+            "divergedText": DIVERGED,
             "kind": view.kind,
             "grid": 50,
             "chainRule": sorted(self.chain_rule),

@@ -38,6 +38,8 @@ PANEL_SIZES = {
 }
 """Width and height of each panel (the page and the GIF lay them out the same way)."""
 
+DIVERGED = "Training diverged here (see the caption)"
+"""Written across the network on a diverged run's last frame."""
 SURFACE = 230.0
 TILE = 44.0
 MODES = {"weights": "weights", "gradients": "grads", "changes": "deltas"}
@@ -101,7 +103,7 @@ class FilmView:
     def network(self, k: int, mode: str = "weights") -> list[Shape]:
         data = self.data
         values = getattr(data, MODES[mode])[k]
-        return draw_network(
+        shapes = draw_network(
             self.layout,
             values,
             data.scales[mode],
@@ -109,6 +111,21 @@ class FilmView:
             activation_scales=data.value_scales or None,
             what=mode,
         )
+        width, height = PANEL_SIZES["network"]
+        diverged = data.diverged is not None and k == len(data) - 1
+        shapes.append(
+            Text(
+                width / 2,
+                height - 34,
+                DIVERGED if diverged else "",
+                14,
+                fill=NEGATIVE,
+                anchor="middle",
+                bold=True,
+                key="banner",
+            )
+        )
+        return shapes
 
     def charts(self, k: int) -> dict[str, list[Shape]]:
         d = self.data
