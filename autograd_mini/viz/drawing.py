@@ -238,7 +238,7 @@ def to_image(shapes: Sequence[Shape], width: int, height: int, scale: float = 1.
             r = s(shape.r)
             draw.ellipse(
                 [s(shape.cx) - r, s(shape.cy) - r, s(shape.cx) + r, s(shape.cy) + r],
-                fill=hex_rgb(shape.fill),
+                fill=None if shape.fill == "none" else hex_rgb(shape.fill),
                 outline=hex_rgb(shape.stroke),
                 width=max(1, round(s(shape.width))),
             )

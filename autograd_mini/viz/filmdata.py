@@ -102,6 +102,7 @@ class FilmData:
     # and loss gradients with the weights before it, and its loss there.
     sample: list[float] | None = None
     sample_label: int | None = None
+    sample_index: int = 0
     values_after: list[list[float]] = field(default_factory=list)
     values_before: list[list[float]] = field(default_factory=list)
     neuron_grads: list[list[float]] = field(default_factory=list)
@@ -232,6 +233,7 @@ def build_film_data(
     }
     if points is not None and points[0] and 0 <= sample < len(points[0]):
         data.sample, data.sample_label = points[0][sample], points[1][sample]
+        data.sample_index = sample
         _trace_sample(data)
     data.captions = [_caption(data, k) for k in range(len(data))]
     return data

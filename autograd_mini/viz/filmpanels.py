@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from autograd_mini.viz.curves import draw_chart
-from autograd_mini.viz.drawing import INK, Raster, Rect, Shape, Text
+from autograd_mini.viz.drawing import INK, Circle, Raster, Rect, Shape, Text
 from autograd_mini.viz.filmdata import FilmData, film_scale
 from autograd_mini.viz.network import NetworkLayout, draw_network
 from autograd_mini.viz.palette import NEGATIVE, POSITIVE
@@ -112,6 +112,18 @@ class FilmView:
             what=mode,
         )
         width, height = PANEL_SIZES["network"]
+        if data.sample is not None:
+            label = self._name(self._label_class(data.sample_label or 0))
+            shapes.append(
+                Text(
+                    12,
+                    height - 30,
+                    f"fill: each neuron's output for sample X[{data.sample_index}] ({label})"
+                    + (", ringed" if self.kind == "plane" else ""),
+                    11,
+                    fill="#475569",
+                )
+            )
         diverged = data.diverged is not None and k == len(data) - 1
         shapes.append(
             Text(
@@ -189,6 +201,20 @@ class FilmView:
             y0,
             SURFACE,
         )
+        if self.data.sample is not None:
+            # The sample whose values fill the network's circles, ringed.
+            sx, sy = self.data.sample
+            ex0, ex1, ey0, ey1 = self.extent
+            shapes.append(
+                Circle(
+                    x0 + (sx - ex0) / (ex1 - ex0) * SURFACE,
+                    y0 + (ey1 - sy) / (ey1 - ey0) * SURFACE,
+                    7.5,
+                    "none",
+                    INK,
+                    2.0,
+                )
+            )
         # One small map per first-layer neuron: where in the plane it fires.
         shown = self.layout.shown[1]
         cx = x0 + SURFACE + 8
@@ -263,7 +289,9 @@ class FilmView:
 
     def _truth(self, i: int) -> int:
         assert self.points is not None
-        label = self.points.y[i]
+        return self._label_class(self.points.y[i])
+
+    def _label_class(self, label: int) -> int:
         return int(label > 0) if self.data.layer_sizes[-1] == 1 else label
 
     def _name(self, c: int) -> str:
