@@ -64,7 +64,7 @@ class FilmView:
         *,
         max_neurons: int,
         class_names: Sequence[str],
-        grid: int = 40,
+        grid: int = 30,
     ) -> None:
         self.data = data
         self.points = points
@@ -228,7 +228,7 @@ class FilmView:
             if y + side > PANEL_SIZES["side"][1]:
                 break
             shapes.append(
-                plane_raster(neuron_pixels(net, j, self.extent, 16), x, y, side, f"heat{j}")
+                plane_raster(neuron_pixels(net, j, self.extent, 12), x, y, side, f"heat{j}")
             )
         return shapes
 

@@ -17,6 +17,7 @@ Imports `autograd_mini.engine` (its overflow-safe sigmoid).
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -96,9 +97,7 @@ class Net:
 
 
 def _dot(row: Sequence[float], values: Sequence[float]) -> float:
-    total = 0.0
-    for w, v in zip(row, values):
-        total += w * v
+    total: float = sum(map(operator.mul, row, values))
     # inf - inf in a diverged network is NaN; drawing treats it as 0.
     return total if total == total else 0.0
 
