@@ -22,7 +22,7 @@ import os
 import tempfile
 from typing import Union
 
-__all__ = ["PathLike", "write_atomic"]
+__all__ = ["PathLike", "check_destination", "write_atomic"]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -38,7 +38,7 @@ def write_atomic(path: PathLike, content: str | bytes, who: str) -> None:
         OSError: the file cannot be written; the message names `path`.
     """
     target = os.fspath(path)
-    _check_destination(target, who)
+    check_destination(target, who)
     directory = os.path.dirname(os.path.abspath(target))
     data = content.encode("utf-8") if isinstance(content, str) else content
     # Temp file in the same directory, so the final rename stays on one file
@@ -65,7 +65,8 @@ def write_atomic(path: PathLike, content: str | bytes, who: str) -> None:
         raise
 
 
-def _check_destination(target: str, who: str) -> None:
+def check_destination(target: str, who: str) -> None:
+    """Fail early, with the errors `write_atomic` would raise, when `target` cannot be a file."""
     shown = os.path.dirname(target) or "."
     parent = os.path.dirname(os.path.abspath(target))
     if not os.path.exists(parent):

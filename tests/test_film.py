@@ -277,3 +277,12 @@ def test_chain_rule_players_end_with_the_loss_after_the_step(moons) -> None:
     html = film.chain_rule[len(film) - 1]
     assert "Forward pass again with the updated parameters: loss = " in html
     assert html in film.to_html()
+
+
+def test_gif_without_pillow_says_what_to_install(tmp_path: Path, film: Film, monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    with pytest.raises(ImportError, match=r"needs Pillow \(pip install pillow\)"):
+        film.save(tmp_path / "film.gif")
+    assert list(tmp_path.iterdir()) == []

@@ -16,7 +16,6 @@ animated GIF (needs Pillow). In Jupyter the film shows itself inline.
 
 Imports `autograd_mini.viz.*` and `autograd_mini._files`.
 
->>> from autograd_mini.viz.filmdata import RecordingLike
 >>> film = animate_training(tiny_recording())
 >>> len(film), film.captions[0].splitlines()[0]
 (2, 'Step 0: the initial weights, before any update')
@@ -39,7 +38,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from autograd_mini._files import write_atomic
+from autograd_mini._files import check_destination, write_atomic
 from autograd_mini.viz.curves import Chart
 from autograd_mini.viz.drawing import Shape, Text, to_image, to_svg, translate
 from autograd_mini.viz.escape import clean_text, html_text
@@ -251,6 +250,12 @@ class Film:
         """The film as an animated GIF (at most `max_frames` frames, evenly chosen)."""
         if len(self) == 0:
             raise ValueError("Film.save: an empty recording has no frames to write as a GIF")
+        try:
+            import PIL  # noqa: F401
+        except ImportError:
+            raise ImportError(
+                "Film.save: writing a GIF needs Pillow (pip install pillow)"
+            ) from None
         chosen = self.gif_frames(max_frames)
         images = [self.gif_frame(k) for k in chosen]
         buffer = io.BytesIO()
@@ -284,6 +289,8 @@ class Film:
         """
         target = Path(path)
         suffix = target.suffix.lower()
+        # Before the (slow) drawing, so a bad path fails at once.
+        check_destination(os.fspath(target), "Film.save")
         if suffix in (".html", ".htm"):
             content: str | bytes = self.to_html()
         elif suffix == ".gif":
