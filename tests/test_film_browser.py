@@ -284,6 +284,9 @@ def test_without_javascript_first_frame_and_caption_no_dead_buttons(
         assert page.is_visible(".agm-film svg.agm-side")
         assert caption(page) == moons_film.captions[0]
         assert not page.is_visible(".agm-play") and not page.is_visible(".agm-slow")
+        page.click("details.agm-chain summary")  # <details> opens without JavaScript
+        assert page.is_visible("details.agm-chain .agm-stage svg")
+        assert not page.is_visible("details.agm-chain .agm-player .agm-play")
         # The surface of frame 0 is an inline picture, drawn by Python.
         href = page.get_attribute('[data-k="surface"]', "href")
         assert href.startswith("data:image/png;base64,")
