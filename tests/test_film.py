@@ -286,3 +286,18 @@ def test_gif_without_pillow_says_what_to_install(tmp_path: Path, film: Film, mon
     with pytest.raises(ImportError, match=r"needs Pillow \(pip install pillow\)"):
         film.save(tmp_path / "film.gif")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "linear"])
+def test_plain_weight_forward_pass_is_the_engines(activation: str) -> None:
+    import random
+
+    from autograd_mini.nn import MLP
+    from autograd_mini.viz.weights import Net
+
+    rng = random.Random(activation)
+    model = MLP(3, [5, 4, 2], activation=activation, seed=7)
+    net = Net.from_mlp(model)
+    for _ in range(20):
+        x = [rng.uniform(-3, 3) for _ in range(3)]
+        assert net.output(x) == [v.data for v in model(x)]

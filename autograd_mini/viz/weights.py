@@ -20,6 +20,7 @@ import math
 import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from autograd_mini.engine import _sigmoid
 
@@ -75,6 +76,22 @@ class Net:
             if not w or len(w) != len(b) or any(len(row) != width for row in w):
                 raise ValueError(f"Net: layer {layer} has ragged or missing weights")
             width = len(w)
+
+    @classmethod
+    def from_mlp(cls, model: Any) -> Net:
+        """The numbers an `nn.MLP` holds right now (a copy: training it later changes nothing here).
+
+        >>> from autograd_mini.nn import MLP
+        >>> model = MLP(2, [3, 1], seed=0)
+        >>> Net.from_mlp(model).output([0.5, -1.0])[0] == model([0.5, -1.0]).data
+        True
+        """
+        layers = model.layers
+        return cls(
+            tuple(tuple(tuple(w.data for w in n.w) for n in layer.neurons) for layer in layers),
+            tuple(tuple(n.b.data for n in layer.neurons) for layer in layers),
+            tuple(layer.neurons[0].activation for layer in layers),
+        )
 
     @property
     def layer_sizes(self) -> tuple[int, ...]:
