@@ -301,3 +301,15 @@ def test_plain_weight_forward_pass_is_the_engines(activation: str) -> None:
     for _ in range(20):
         x = [rng.uniform(-3, 3) for _ in range(3)]
         assert net.output(x) == [v.data for v in model(x)]
+
+
+@pytest.mark.exe
+def test_chain_rule_players_stay_within_their_byte_budget(moons, monkeypatch) -> None:
+    from autograd_mini.viz import film as film_module
+
+    run, X, y, _ = moons
+    monkeypatch.setattr(film_module, "_MAX_PLAYER_BYTES", 1)
+    film = animate_training(run, X, y, chain_rule_frames=3)
+    assert sorted(film.chain_rule) == [0]  # the first is always kept
+    assert "2 more chain-rule players were left out" in film.notes[0]
+    assert "2 more chain-rule players were left out" in film.to_html()

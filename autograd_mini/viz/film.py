@@ -58,6 +58,8 @@ __all__ = ["Film", "animate_training", "tiny_recording"]
 
 _film_ids = itertools.count(1)
 _MAX_POINTS = 300
+_MAX_PLAYER_BYTES = 350_000
+"""The chain-rule players together stay under this (the first one is always kept)."""
 _DOCUMENT = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -426,7 +428,9 @@ def _chain_rule_players(data: FilmData, count: int, notes: list[str]) -> dict[in
     try:
         from autograd_mini.viz.player import animate
 
-        for k in frames:
+        total = 0
+        # First and last frame first: if the budget runs out, the middle ones go.
+        for k in sorted(frames, key=lambda f: (0 < f < n - 1, f)):
             loss, _ = sample_graph(
                 data.net(k, before=True), data.sample, data.sample_label, data.loss_name
             )
@@ -434,7 +438,16 @@ def _chain_rule_players(data: FilmData, count: int, notes: list[str]) -> dict[in
             anim = animate(
                 loss, lr=lr, group="layer", title=f"One sample's loss at step {data.steps[k]}"
             )
-            players[k] = anim._repr_html_()
+            html = anim._repr_html_()
+            total += len(html)
+            if players and total > _MAX_PLAYER_BYTES:
+                left = len(frames) - len(players)
+                notes.append(
+                    f"{left} more chain-rule players were left out to keep the page small "
+                    "(each shows this network's whole graph for one sample)."
+                )
+                break
+            players[k] = html
     except (ImportError, OSError, OverflowError, ValueError) as e:
         notes.append(f"The chain-rule players are left out ({clean_text(str(e), 120)}).")
         return {}

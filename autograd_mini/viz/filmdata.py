@@ -26,8 +26,12 @@ from autograd_mini.viz.weights import ACTIVATION_FUNCTIONS, Net
 
 __all__ = ["FilmData", "RecordingLike", "StepLike", "build_film_data", "check_points"]
 
-MAX_FILM_NUMBERS = 120_000
-"""Frames x parameters above this are thinned to fewer frames (3 lists of 4 bytes each)."""
+MAX_FILM_NUMBERS = 80_000
+"""Frames x parameters above this are thinned to fewer frames.
+
+Each number is shipped three times (weight, gradient, change) as 4 bytes of
+float32 in base64: 80,000 numbers are about 1.3 MB of page. The demo's
+MLP(2, [16, 16, 1]) (337 parameters) keeps all of a 200-frame recording."""
 
 
 class StepLike(Protocol):
