@@ -10,8 +10,8 @@ Build expressions from `Value`s, call `backward()`, read `.grad`:
 7.0
 """
 
-from autograd_mini.engine import Value, no_grad
+from autograd_mini.engine import Value, grad, no_grad
 
-__all__ = ["Value", "__version__", "no_grad"]
+__all__ = ["Value", "__version__", "grad", "no_grad"]
 
 __version__ = "0.1.0"
