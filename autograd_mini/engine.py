@@ -1034,6 +1034,25 @@ _UNTRACKED = OpName("", None)
 """The (empty) op label of a result computed under no_grad(): backward() refuses it."""
 
 
+def _identity_rule(node: Value) -> tuple[float]:
+    return (1.0,)
+
+
+_INPUT = OpName("input", _identity_rule)
+
+
+def _input_node(value: Value) -> Value:
+    """A new node equal to `value` with `value` as its parent (slope 1).
+
+    `functional` differentiates with respect to this node, not `value` itself: a
+    nested transform then cannot mistake another transform's variable for its
+    own (no perturbation confusion), while an outer transform still
+    differentiates through it.
+    """
+    with _set_grad_mode(True):
+        return _node(value.data, (value,), _INPUT, _ONE)
+
+
 def _apply_table_rule(name: str, node: Value) -> tuple[Derivative, ...]:
     """The rule of `OPS[name]` at `node`, whose parents are all the operands."""
     return tuple(d(node, *node.parents) for d in OPS[name].derivatives)
