@@ -49,7 +49,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import partial
-from typing import NamedTuple, Union
+from typing import Literal, NamedTuple, Union, overload
 
 __all__ = [
     "OPS",
@@ -194,11 +194,13 @@ class Value:
             out = _finite(self.data + other.data, "+")
             return _node(out, (self, other), _ADD, _ONES)
         c = _check_real(other, "+")
-        return _node(_finite(self.data + c, "+"), (self,), _constant_op("+{}", c), _ONE)
+        label, slopes = _constant_op("+{}", c)
+        return _node(_finite(self.data + c, "+"), (self,), label, slopes)
 
     def __radd__(self, other: Number) -> Value:
         c = _check_real(other, "+")
-        return _node(_finite(c + self.data, "+"), (self,), _constant_op("{}+", c), _ONE)
+        label, slopes = _constant_op("{}+", c)
+        return _node(_finite(c + self.data, "+"), (self,), label, slopes)
 
     def __sub__(self, other: Operand) -> Value:
         """x - y. Local derivatives: d/dx = 1, d/dy = -1.
@@ -210,11 +212,13 @@ class Value:
             out = _finite(self.data - other.data, "-")
             return _node(out, (self, other), _SUB, _ONE_MINUS_ONE)
         c = _check_real(other, "-")
-        return _node(_finite(self.data - c, "-"), (self,), _constant_op("-{}", c), _ONE)
+        label, slopes = _constant_op("-{}", c)
+        return _node(_finite(self.data - c, "-"), (self,), label, slopes)
 
     def __rsub__(self, other: Number) -> Value:
         c = _check_real(other, "-")
-        return _node(_finite(c - self.data, "-"), (self,), _constant_op("{}-", c), _MINUS_ONE)
+        label, slopes = _constant_op("{}-", c)
+        return _node(_finite(c - self.data, "-"), (self,), label, slopes)
 
     def __mul__(self, other: Operand) -> Value:
         """x * y. Local derivatives: d/dx = y, d/dy = x.
@@ -228,11 +232,13 @@ class Value:
             x, y = self.data, other.data
             return _node(_finite(x * y, "*"), (self, other), _MUL, (y, x))
         c = _check_real(other, "*")
-        return _node(_finite(self.data * c, "*"), (self,), _constant_op("*{}", c), (c,))
+        label, slopes = _constant_op("*{}", c)
+        return _node(_finite(self.data * c, "*"), (self,), label, slopes)
 
     def __rmul__(self, other: Number) -> Value:
         c = _check_real(other, "*")
-        return _node(_finite(c * self.data, "*"), (self,), _constant_op("{}*", c), (c,))
+        label, slopes = _constant_op("{}*", c)
+        return _node(_finite(c * self.data, "*"), (self,), label, slopes)
 
     def __truediv__(self, other: Operand) -> Value:
         """x / y. Local derivatives: d/dx = 1/y, d/dy = -x/y**2.
@@ -250,14 +256,16 @@ class Value:
         c = _check_real(other, "/")
         _check_divisor(c, self.data)
         out = _finite(self.data / c, "/")
-        return _node(out, (self,), _constant_op("/{}", c), (1.0 / c,))
+        label, slopes = _constant_op("/{}", c)
+        return _node(out, (self,), label, slopes)
 
     def __rtruediv__(self, other: Number) -> Value:
         c = _check_real(other, "/")
         y = self.data
         _check_divisor(y, c)
         out = _finite(c / y, "/")
-        return _node(out, (self,), _constant_op("{}/", c), (-out / y,))
+        label, _ = _constant_op("{}/", c)  # the slope -out/y depends on x: no shared one
+        return _node(out, (self,), label, (-out / y,))
 
     def __pow__(self, exponent: Operand) -> Value:
         """x ** c for a number c, or x ** y for a Value y (then x must be > 0).
@@ -274,7 +282,7 @@ class Value:
         c = _check_real(exponent, "**")
         x = self.data
         out = _real_power(x, c)
-        return _node(out, (self,), _constant_op("**{}", c), (_power_slope(x, c),))
+        return _node(out, (self,), _constant_op("**{}", c)[0], (_power_slope(x, c),))
 
     def __rpow__(self, base: Number) -> Value:
         """c ** x for a number c > 0. Local derivative: c**x * log(c).
@@ -286,7 +294,7 @@ class Value:
         if c <= 0.0:
             raise ValueError(f"**: a number base with a Value exponent must be > 0, got {c!r}")
         out = _real_power(c, self.data)
-        return _node(out, (self,), _constant_op("{}**", c), (out * math.log(c),))
+        return _node(out, (self,), _constant_op("{}**", c)[0], (out * math.log(c),))
 
     def __neg__(self) -> Value:
         """-x. Local derivative: -1.
@@ -842,12 +850,40 @@ def _as_value(g: Derivative) -> Value:
     return g if isinstance(g, Value) else Value(g)
 
 
+@overload
+def grad(
+    outputs: Value | Sequence[Value],
+    inputs: Value | Sequence[Value],
+    grad_outputs: Derivative | Sequence[Derivative] | None = None,
+    create_graph: Literal[False] = False,
+) -> tuple[float, ...]: ...
+
+
+@overload
+def grad(
+    outputs: Value | Sequence[Value],
+    inputs: Value | Sequence[Value],
+    grad_outputs: Derivative | Sequence[Derivative] | None = None,
+    *,
+    create_graph: Literal[True],
+) -> tuple[Value, ...]: ...
+
+
+@overload
 def grad(
     outputs: Value | Sequence[Value],
     inputs: Value | Sequence[Value],
     grad_outputs: Derivative | Sequence[Derivative] | None = None,
     create_graph: bool = False,
-) -> tuple[Derivative, ...]:
+) -> tuple[Derivative, ...]: ...
+
+
+def grad(
+    outputs: Value | Sequence[Value],
+    inputs: Value | Sequence[Value],
+    grad_outputs: Derivative | Sequence[Derivative] | None = None,
+    create_graph: bool = False,
+) -> tuple[Derivative, ...] | tuple[float, ...] | tuple[Value, ...]:
     """The gradients of `outputs` with respect to `inputs`, as `torch.autograd.grad`.
 
     Touches no `.grad`. Several outputs add up, each weighted by its entry of
@@ -1312,28 +1348,44 @@ def _format_constant(c: float) -> str:
 # Op labels with a constant, e.g. ("*{}", 2.0) -> "*2". Programs reuse a few
 # constants millions of times (y = y * c), so one shared label per (op, constant)
 # saves the formatting and a ~60-byte string per node: 267 -> 208 bytes per node
-# and 18% off a 10^5-deep chain (benchmarks/NOTES.md). Bounded so varying
-# constants (a learning-rate schedule) cannot grow it without limit.
-_constant_op_labels: dict[tuple[str, float], OpName] = {}
+# and 18% off a 10^5-deep chain (benchmarks/NOTES.md); sharing the slopes tuple
+# saves another 48 bytes. Bounded so varying constants (a learning-rate
+# schedule) cannot grow it without limit.
+_constant_op_labels: dict[tuple[str, float], tuple[OpName, tuple[float, ...]]] = {}
 _CONSTANT_OP_LABELS_MAX = 4096
 
 
-def _constant_op(template: str, c: float) -> OpName:
-    """The op label for an op with a constant operand: template "*{}" and 2.0 give "*2".
+def _constant_op(template: str, c: float) -> tuple[OpName, tuple[float, ...]]:
+    """The op label for an op with a constant operand, and its local derivatives.
 
-    The label's rule knows the constant and on which side of the op it stands.
+    Template "*{}" and 2.0 give the label "*2" and the slopes (2.0,). The label's
+    rule knows the constant and on which side of the op it stands. Where the
+    slope does not depend on the operand (+, -, * and / by c), nodes share the
+    slopes tuple too; otherwise the slopes are () and the op supplies its own.
     """
     key = (template, c)
-    label = _constant_op_labels.get(key)
-    if label is None:
-        name = template.replace("{}", "")
-        at = 0 if template.startswith("{}") else 1
-        text = template.format(_format_constant(c))
-        label = OpName(text, partial(_apply_constant_rule, name, c, at))
-        # 0.0 and -0.0 are equal as dict keys but print differently: never cache them.
-        if c != 0.0 and len(_constant_op_labels) < _CONSTANT_OP_LABELS_MAX:
-            _constant_op_labels[key] = label
-    return label
+    cached = _constant_op_labels.get(key)
+    if cached is not None:
+        return cached
+    name = template.replace("{}", "")
+    at = 0 if template.startswith("{}") else 1
+    label = OpName(template.format(_format_constant(c)), partial(_apply_constant_rule, name, c, at))
+    slopes = _CONSTANT_SLOPES[template](c) if template in _CONSTANT_SLOPES else ()
+    # 0.0 and -0.0 are equal as dict keys but print differently: never cache them.
+    if c != 0.0 and len(_constant_op_labels) < _CONSTANT_OP_LABELS_MAX:
+        _constant_op_labels[key] = (label, slopes)
+    return label, slopes
+
+
+_CONSTANT_SLOPES: dict[str, Callable[[float], tuple[float, ...]]] = {
+    "+{}": lambda c: (1.0,),
+    "{}+": lambda c: (1.0,),
+    "-{}": lambda c: (1.0,),
+    "{}-": lambda c: (-1.0,),
+    "*{}": lambda c: (c,),
+    "{}*": lambda c: (c,),
+    "/{}": lambda c: (1.0 / c,),  # may be inf for a subnormal c: see __truediv__
+}
 
 
 def _check_divisor(divisor: float, dividend: float) -> None:

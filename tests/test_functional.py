@@ -24,7 +24,8 @@ def test_enclosing_scope_reference_as_in_hips_autograd() -> None:
     # so d/dx [x * x] = 2x = 2 at x = 1. Taken as a constant it would be 1.
     def fun(x: Value) -> Value:
         inner = lambda y: x * y  # noqa: E731
-        return x * grad(inner)(x)
+        inner_slope: Value = grad(inner)(x)
+        return x * inner_slope
 
     assert grad(fun)(1.0) == 2.0
     expected = autograd.grad(lambda x: x * autograd.grad(lambda y: x * y)(x))(1.0)
@@ -55,6 +56,7 @@ def test_inside_a_transform_results_are_values() -> None:
     def outer(x: Value) -> Value:
         value, slope = value_and_grad(lambda y: y * y * x)(x)
         seen.extend([value, slope])
+        assert isinstance(slope, Value)
         return slope
 
     assert grad(outer)(2.0) == 8.0  # the slope 2yx at y = x is 2x², whose derivative is 4x
@@ -126,7 +128,11 @@ def test_non_scalar_output_gives_a_jax_like_error() -> None:
     "call, error, pattern",
     [
         (lambda: grad(lambda x: x, argnums=2)(1.0), ValueError, "argnums 2 is out of range"),
-        (lambda: grad(lambda x: x, argnums="0")(1.0), TypeError, "argnums must be an int"),
+        (
+            lambda: grad(lambda x: x, argnums="0")(1.0),  # type: ignore[arg-type]
+            TypeError,
+            "argnums must be an int",
+        ),
         (
             lambda: grad(lambda x: x)("1.0"),
             TypeError,

@@ -74,6 +74,11 @@ def test_every_op_rule_equals_its_stored_local_derivatives(name: str) -> None:
 
 Builder = Callable[[Value, Value, Value, Value], Value]
 
+
+def _mixed(*items: Value | float) -> list[Value | float]:
+    return list(items)
+
+
 FUSED_AND_LOSSES: list[tuple[str, Builder]] = [
     ("sum", lambda a, b, c, d: Value.sum([a, b, 2.0, a]) * b),
     ("dot, no Value pairs", lambda a, b, c, d: Value.dot([a, b], [3.0, -1.0], bias=c) * a),
@@ -86,7 +91,8 @@ FUSED_AND_LOSSES: list[tuple[str, Builder]] = [
     ("mse", lambda a, b, c, d: mse([a * b, 1.0, b], [0.5, 2.0, -1.0])),
     ("hinge", lambda a, b, c, d: hinge([a * b, b], [1, -1])),
     ("bce", lambda a, b, c, d: binary_cross_entropy([a, 0.3, a * b], [1, 0, 0])),
-    ("cross_entropy", lambda a, b, c, d: cross_entropy([a, b, 1.0], 1)),
+    ("cross_entropy", lambda a, b, c, d: cross_entropy([a, b, 2.0 * c], 1)),
+    ("cross_entropy, a constant logit", lambda a, b, c, d: cross_entropy(_mixed(a, b, 1.0), 1)),
     ("cross_entropy batch", lambda a, b, c, d: cross_entropy([[a, b], [c, a]], [0, 1])),
     ("l2", lambda a, b, c, d: l2([a, b, c]) * a),
 ]
@@ -217,7 +223,7 @@ def test_tanh_derivatives_one_to_six_match_closed_forms() -> None:
         x = Value(x0)
         g: Value = x.tanh()
         for k in range(6):
-            (g,) = grad(g, [x], create_graph=True)  # type: ignore[assignment]
+            (g,) = grad(g, [x], create_graph=True)
             assert g.data == pytest.approx(closed[k], rel=1e-9, abs=1e-12), k + 1
 
 

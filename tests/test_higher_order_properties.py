@@ -28,13 +28,13 @@ def _hessian(program: Program) -> list[list[float]]:
     nodes = evaluate(program, VALUE)
     inputs = nodes[: len(program.inputs)]
     first = grad(nodes[-1], inputs, create_graph=True)
-    return [list(grad(g, inputs)) for g in first]  # type: ignore[arg-type]
+    return [list(grad(g, inputs)) for g in first]
 
 
 def _first(program: Program, xs: list[float]) -> tuple[float, ...]:
     leaves = [Value(x) for x in xs]
     nodes = evaluate(program, VALUE, leaves)
-    return grad(nodes[-1], leaves)  # type: ignore[return-value]
+    return grad(nodes[-1], leaves)
 
 
 def _reference_hessian(program: Program) -> list[list[float]]:
