@@ -752,8 +752,9 @@ def _times(derivative: Derivative, upstream: Derivative) -> Derivative:
             return upstream
         if derivative == 0.0 and -_INF < _number(upstream) < _INF:
             return 0.0
-    elif type(upstream) is float and upstream == 1.0:
-        return derivative
+        return _constant(derivative) * upstream
+    if type(upstream) is float:
+        return derivative if upstream == 1.0 else derivative * _constant(upstream)
     return derivative * upstream
 
 
@@ -761,11 +762,31 @@ def _plus(total: Derivative | None, contribution: Derivative) -> Derivative:
     """The running sum of a node's contributions (starting from 0.0, as backward() does)."""
     if total is None:
         return 0.0 + contribution if type(contribution) is float else contribution
-    if type(total) is float and total == 0.0 and type(contribution) is Value:
-        return contribution
-    if type(contribution) is float and contribution == 0.0 and type(total) is Value:
-        return total
+    if type(total) is float and type(contribution) is float:
+        return total + contribution
+    if type(total) is float:
+        return contribution if total == 0.0 else _constant(total) + contribution
+    if type(contribution) is float:
+        return total if contribution == 0.0 else total + _constant(contribution)
     return total + contribution
+
+
+def _constant(c: float) -> Value:
+    """A leaf for a number inside a gradient's graph.
+
+    Gradients multiply by many different numbers (every input of a first layer,
+    say): as leaves they cost one small node each, where an op label such as
+    "*0.7316" would be formatted and cached per number.
+    """
+    leaf = _new_value(Value)
+    leaf.data = c
+    leaf.grad = 0.0
+    leaf.label = ""
+    leaf.scope = None
+    leaf.op = ""
+    leaf.parents = ()
+    leaf.local_grads = ()
+    return leaf
 
 
 def _number(g: Derivative) -> float:
