@@ -542,6 +542,8 @@ class Value:
                 "backward: this Value was computed under no_grad(), so it has no graph "
                 "to differentiate; compute it outside the no_grad() block"
             )
+        if create_graph is not False:
+            _check_flag(create_graph, "backward", "create_graph")
         if create_graph or _anomaly_enabled():
             _backward_by_walk(self, gradient, create_graph, checked=_anomaly_enabled())
             return
@@ -928,6 +930,7 @@ def grad(
     >>> grad(dx, [x, y])  # d/dx 2xy = 2y, d/dy 2xy = 2x
     (10.0, 4.0)
     """
+    _check_flag(create_graph, "grad", "create_graph")
     roots = _value_list(outputs, "grad", "outputs")
     wrt = _value_list(inputs, "grad", "inputs")
     if grad_outputs is None:
@@ -959,6 +962,11 @@ def grad(
     if create_graph:
         return tuple(_as_value(grads.get(v, 0.0)) for v in wrt)
     return tuple(_number(grads.get(v, 0.0)) for v in wrt)
+
+
+def _check_flag(flag: object, where: str, what: str) -> None:
+    if flag is not True and flag is not False:
+        raise TypeError(f"{where}: {what} must be True or False, got {type(flag).__name__}")
 
 
 def _value_list(items: object, where: str, what: str) -> list[Value]:

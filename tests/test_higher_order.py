@@ -249,6 +249,15 @@ def test_grad_of_an_unused_input_is_zero_and_bad_arguments_are_named() -> None:
         grad(x * 2, [])
 
 
+def test_create_graph_must_be_a_bool() -> None:
+    x = Value(1.0)
+    with pytest.raises(TypeError, match="backward: create_graph must be True or False, got str"):
+        (x * x).backward(create_graph="yes")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="grad: create_graph must be True or False, got int"):
+        grad(x * x, [x], create_graph=1)  # type: ignore[call-overload]
+    assert x.grad == 0.0
+
+
 def test_grad_with_respect_to_an_intermediate_node() -> None:
     x = Value(0.5)
     h = x.tanh()
