@@ -636,11 +636,8 @@ def no_grad() -> Iterator[None]:
     >>> y.data, y.parents
     (9.0, ())
     """
-    token = _GRAD_MODE.set(False)
-    try:
+    with _set_grad_mode(False):
         yield
-    finally:
-        _GRAD_MODE.reset(token)
 
 
 @contextmanager
@@ -695,7 +692,8 @@ def backward_steps(
     The same walk `backward()` does, step by step, without touching any `.grad`:
     the gradients live in a private table. `viz.trace_backward` and the animation
     players read the pass through it. With create_graph=True the derivatives come
-    from the op rules and every gradient is a Value.
+    from the op rules, and every gradient that depends on the graph is a Value
+    (constant ones stay floats).
 
     >>> x = Value(2.0, label="x"); y = x * x
     >>> [(s.node is y, s.upstream, s.contributions, s.parent_grads) for s in backward_steps(y)]
@@ -704,6 +702,7 @@ def backward_steps(
     if type(root) is not Value:
         raise TypeError(f"backward_steps: root must be a Value, got {type(root).__name__}")
     seed = _check_real(gradient, "backward_steps")
+    _check_flag(create_graph, "backward_steps", "create_graph")
     return _walk(root.topological_order(), {root: seed}, create_graph)
 
 
@@ -827,23 +826,26 @@ def _backward_by_walk(root: Value, gradient: object, create_graph: bool, checked
         _check_values(order)
     seed = _seed(gradient, "backward", checked, root)
     grads = _gradients(order, {root: seed}, create_graph, checked)
-    # Every gradient is known before any is written: a failed pass changes nothing.
+    # Every new gradient is worked out before any is written: a failed pass
+    # changes nothing.
+    results: list[tuple[float, Value | None]] = []
     for node in order:
         g = grads.get(node, 0.0)
         number = _number(g)
-        if node.parents:
-            node.grad = number
-        else:
+        if not node.parents:
             earlier = node.grad
-            node.grad = earlier + number
-            previous = getattr(node, "_grad_value", None)
+            number = earlier + number  # leaves accumulate
             if create_graph and earlier:
-                # Accumulate as Values too; a grad_value that no longer matches the
-                # float (zero_grad, or set by hand) is replaced by the float.
+                # As Values too; a grad_value that no longer matches the float
+                # (after zero_grad, or set by hand) is replaced by the float.
+                previous = getattr(node, "_grad_value", None)
                 base = previous if previous is not None and previous.data == earlier else earlier
                 with _set_grad_mode(True):
                     g = _plus(base, g)
-        node._grad_value = _as_value(g) if create_graph else None
+        results.append((number, _as_value(g) if create_graph else None))
+    for node, (number, value) in zip(order, results):
+        node.grad = number
+        node._grad_value = value
 
 
 def _gradients(
