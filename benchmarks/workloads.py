@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from autograd_mini.engine import Value, no_grad
+from autograd_mini.losses import hinge_labels
 from autograd_mini.nn import MLP
 
 __all__ = [
@@ -58,7 +59,7 @@ def moons(n: int = 100) -> tuple[list[list[float]], list[float]]:
     from sklearn.datasets import make_moons
 
     X, y = make_moons(n_samples=n, noise=0.1, random_state=1)
-    return X.tolist(), [float(2 * label - 1) for label in y]
+    return X.tolist(), [float(sign) for sign in hinge_labels(int(label) for label in y)]
 
 
 def grid(X: Sequence[Sequence[float]], side: int = 100) -> list[list[float]]:
