@@ -37,6 +37,7 @@ from autograd_mini.data import batches
 from autograd_mini.engine import Value, no_grad
 from autograd_mini.nn import Module
 from autograd_mini.optim import Adam
+from autograd_mini.recording import Recorder, Recording, recorder_for_fit
 
 __all__ = ["LOSSES", "History", "TrainingDiverged", "evaluate", "fit"]
 
@@ -64,6 +65,8 @@ class History:
         lr: the learning rate used in each epoch.
         stopped_early: True if `target_loss` was reached before the last epoch.
         seconds: wall time of the whole fit.
+        recording: the run's frames when `fit(record=...)` asked for them
+            (`autograd_mini.recording`), else None.
     """
 
     loss: list[float] = field(default_factory=list)
@@ -73,6 +76,7 @@ class History:
     lr: list[float] = field(default_factory=list)
     stopped_early: bool = False
     seconds: float = 0.0
+    recording: Recording | None = None
 
     @property
     def epochs(self) -> int:
@@ -144,6 +148,7 @@ def fit(
     validation_data: tuple[Sequence[Sequence[float]], Sequence[int | float]] | None = None,
     lr_schedule: Callable[[int], float] | None = None,
     seed: int | None = None,
+    record: bool | int | Recorder = False,
 ) -> History:
     """Train `model` on `(X, y)` and return the per-epoch History.
 
@@ -162,11 +167,16 @@ def fit(
         validation_data: `(X_val, y_val)` evaluated after every epoch.
         lr_schedule: epoch -> learning rate, applied before each epoch.
         seed: seeds the mini-batch shuffling.
+        record: True records every optimizer step as a candidate frame, k every
+            k-th, a `Recorder` uses its settings (e.g. its frame budget);
+            `history.recording` then holds the frames (at most 200 by default,
+            log-spaced; `autograd_mini.recording`). Needs an MLP model.
 
     Raises:
         TrainingDiverged: a value overflowed during training (usually a learning
             rate too large); it carries the epoch, the engine's error and the
             History of the epochs before.
+            A recording then ends with the failed step and says so.
 
     >>> from autograd_mini.nn import MLP
     >>> X, y = [[0.0, 1.0], [1.0, 0.0]], [0, 1]
@@ -206,6 +216,7 @@ def fit(
         val_X = validation_data[0]
         val_targets = _targets_for(loss_name, validation_data[1], "fit: validation_data")
 
+    recorder = recorder_for_fit(record, model, loss_name)
     params = model.parameters() if isinstance(model, Module) else []
     if l2_coefficient and not params:
         raise ValueError("fit: l2 needs a Module model (the penalty is on its parameters)")
@@ -213,7 +224,8 @@ def fit(
     history = History()
     started = time.perf_counter()
     bar = tqdm(total=epochs, desc="training", unit="epoch", disable=not progress)
-    epoch = 0
+    epoch = steps = 0
+    objective: Value | None = None
     try:
         for epoch in range(epochs):
             if lr_schedule is not None:
@@ -223,6 +235,7 @@ def fit(
             for X_batch, t_batch in batches(
                 X, targets, size, shuffle=batch_size is not None, seed=shuffle_rng.getrandbits(64)
             ):
+                objective = None
                 outputs = [model(x) for x in X_batch]
                 objective = _batch_loss(loss_name, loss_fn, outputs, t_batch)
                 if l2_coefficient:
@@ -230,8 +243,19 @@ def fit(
                 optimizer.zero_grad()
                 objective.backward()
                 optimizer.step()
+                steps += 1
+                batch_correct = _count_correct(loss_name, outputs, t_batch)
                 total += objective.data * len(X_batch)
-                correct += _count_correct(loss_name, outputs, t_batch)
+                correct += batch_correct
+                if recorder is not None:
+                    recorder.capture(
+                        steps,
+                        objective,
+                        lr=getattr(optimizer, "lr", math.nan),
+                        optimizer=optimizer,
+                        epoch=epoch,
+                        train_accuracy=batch_correct / len(X_batch),
+                    )
             history.loss.append(total / n)
             history.accuracy.append(correct / n)
             history.lr.append(float(getattr(optimizer, "lr", math.nan)))
@@ -240,6 +264,8 @@ def fit(
                 val_loss, val_acc = _evaluate(model, val_X, val_targets, loss_name, loss_fn)
                 history.val_loss.append(val_loss)
                 history.val_accuracy.append(val_acc)
+                if recorder is not None:
+                    recorder.add_validation(steps, val_loss, val_acc)
                 postfix["val_acc"] = f"{val_acc:.1%}"
             bar.set_postfix(postfix, refresh=False)
             bar.update(1)
@@ -247,11 +273,20 @@ def fit(
                 history.stopped_early = epoch < epochs - 1
                 break
     except OverflowError as e:
+        if recorder is not None:
+            recorder.diverge(
+                f"training diverged at step {steps + 1} (epoch {epoch + 1}): {e}",
+                loss=math.nan if objective is None else objective.data,
+                epoch=epoch,
+                optimizer=optimizer,
+            )
         # The engine names the op; say where in training it happened and the usual cure.
         history.seconds = time.perf_counter() - started
         raise TrainingDiverged(epoch + 1, epochs, e, history) from e
     finally:
         bar.close()
+        if recorder is not None:
+            history.recording = recorder.recording
     history.seconds = time.perf_counter() - started
     return history
 
