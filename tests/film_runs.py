@@ -75,7 +75,7 @@ def record_run(
     zw, zb = _minus(w, w), _minus(b, b)
     steps = [Step(0, 0, float("nan"), lr, w, b, zw, zb, zw, zb)]
     for epoch in range(epochs):
-        outs = [model(x) for x in X]
+        outs = [model.outputs(x)[0] for x in X]
         loss = losses.hinge(outs, signs)
         opt.zero_grad()
         loss.backward()
@@ -85,7 +85,7 @@ def record_run(
         correct = sum((o.data > 0) == (t > 0) for o, t in zip(outs, signs)) / len(X)
         val = (None, None)
         if validation is not None:
-            vo = [model(x).data for x in validation[0]]
+            vo = [model.outputs(x)[0].data for x in validation[0]]
             vs = [2 * t - 1 for t in validation[1]]
             val_loss = sum(max(0.0, 1 - s * o) for o, s in zip(vo, vs)) / len(vo)
             val = (val_loss, sum((o > 0) == (s > 0) for o, s in zip(vo, vs)) / len(vo))

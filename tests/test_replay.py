@@ -13,7 +13,7 @@ from autograd_mini.viz.replay import replay
 
 
 def mlp_loss(model: MLP, X: list[list[float]], y: list[float]) -> Value:
-    outs = [model(x) for x in X]
+    outs = [model.outputs(x)[0] for x in X]
     return Value.sum([(o - t) ** 2 for o, t in zip(outs, y)]) / len(X)
 
 
