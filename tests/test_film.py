@@ -313,3 +313,27 @@ def test_chain_rule_players_stay_within_their_byte_budget(moons, monkeypatch) ->
     assert sorted(film.chain_rule) == [0]  # the first is always kept
     assert "2 more chain-rule players were left out" in film.notes[0]
     assert "2 more chain-rule players were left out" in film.to_html()
+
+
+def test_notebook_shows_a_picture_of_frame_0_then_the_live_film(film: Film, monkeypatch) -> None:
+    import IPython.display
+
+    from autograd_mini.viz.notebook import RUN_TO_PLAY
+
+    shown: list[tuple[dict, dict]] = []
+
+    def display(data: dict, *, metadata: dict, raw: bool) -> None:
+        shown.append((data, metadata))
+
+    monkeypatch.setattr(IPython.display, "display", display)
+    film._ipython_display_()
+    (picture, metadata), (live, _) = shown
+    assert picture["image/svg+xml"] == film.frame_svg(0)
+    assert picture["text/plain"] == repr(film)
+    assert metadata["image/png"] == {"width": 910, "height": 550}
+    assert live["text/plain"] == RUN_TO_PLAY
+    assert "agm-film" in live["application/javascript"]
+    assert "</" not in live["application/javascript"]
+    # The picture is the GIF's frame drawn as SVG: same size, same caption.
+    assert film.gif_frame(0).size == (910, 550)
+    assert film.captions[0].splitlines()[0] in picture["image/svg+xml"]

@@ -353,3 +353,38 @@ def test_a_diverged_run_ends_on_a_frame_that_says_so(tmp_path: Path) -> None:
     finally:
         close()
     assert seen == {"requests": [], "errors": [], "dialogs": []}
+
+
+MOUNT_PAGE = """<!DOCTYPE html><html><body>
+<div class="jp-OutputArea-child" id="picture">
+  <div class="jp-OutputArea-output" data-mime-type="image/png"><img alt="frame 1"></div>
+</div>
+<div class="jp-OutputArea-child"><div class="jp-OutputArea-output" id="output"></div></div>
+</body></html>"""
+
+
+def test_in_a_notebook_the_live_film_replaces_its_picture(moons_film: Film) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from autograd_mini.viz.notebook import player_outputs
+
+    _, (live, _) = player_outputs(moons_film._repr_html_(), moons_film.frame_svg(0), text="film")
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page()
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.set_content(MOUNT_PAGE)
+            # How JupyterLab runs it: the code with `element` bound to the output node.
+            page.evaluate(
+                "code => new Function('element', code)(document.getElementById('output'))",
+                live["application/javascript"],
+            )
+            page.wait_for_selector("#output .agm-film[data-frame]")
+            page.click("#output .agm-forward")
+            assert frame(page) == 1 and caption(page) == moons_film.captions[1]
+            assert not page.is_visible("#picture")
+        finally:
+            browser.close()
+    assert errors == []

@@ -40,7 +40,7 @@ from typing import Any
 
 from autograd_mini._files import check_destination, write_atomic
 from autograd_mini.viz.curves import Chart
-from autograd_mini.viz.drawing import Shape, Text, to_image, to_svg, translate
+from autograd_mini.viz.drawing import Rect, Shape, Text, to_image, to_svg, translate
 from autograd_mini.viz.escape import clean_text, html_text
 from autograd_mini.viz.filmdata import (
     FilmData,
@@ -51,6 +51,7 @@ from autograd_mini.viz.filmdata import (
 )
 from autograd_mini.viz.filmpanels import DIVERGED, PANEL_SIZES, FilmView, Points
 from autograd_mini.viz.network import MAX_EDGE_WIDTH, MIN_EDGE_WIDTH
+from autograd_mini.viz.notebook import show_player
 from autograd_mini.viz.palette import NEGATIVE, NEUTRAL, POSITIVE
 from autograd_mini.viz.planes import image_side
 
@@ -193,6 +194,11 @@ class Film:
                 payload["imageScale"] = view.image_scale
         return payload
 
+    def _ipython_display_(self) -> None:
+        # The film needs its script; where scripts do not run (an untrusted
+        # notebook, a site showing the notebook) the first frame shows as a picture.
+        show_player(self._repr_html_(), self.frame_svg(0), text=repr(self))
+
     def _repr_html_(self) -> str:
         payload = _script_json(self._payload())
         digest = hashlib.sha1(payload.encode()).hexdigest()[:10]
@@ -232,8 +238,8 @@ class Film:
 
     # -- the GIF -----------------------------------------------------------------
 
-    def gif_frame(self, k: int, scale: float = 1.0) -> Any:
-        """Frame k painted with Pillow (network, side panel, curves, caption)."""
+    def _frame_shapes(self, k: int) -> tuple[list[Shape], int, int]:
+        """Frame k as one picture: title, network, side panel, curves, caption."""
         panels = self.panels(k)
         nw, nh = PANEL_SIZES["network"]
         sw, _ = PANEL_SIZES["side"]
@@ -244,8 +250,18 @@ class Film:
         shapes += translate(panels["side"], nw + 16, 28)
         shapes += translate(panels["loss"], 0, nh + 32)
         shapes += translate(panels["accuracy"], cw + 10, nh + 32)
-        for i, line in enumerate(self.data.captions[k].splitlines()[:2]):
+        for i, line in enumerate(self.data.captions[k].splitlines()[:3]):
             shapes.append(Text(10, nh + ch + 42 + 14 * i, line, 11))
+        return shapes, width, height
+
+    def frame_svg(self, k: int) -> str:
+        """Frame k as one SVG picture (what the GIF shows, and notebooks that run no script)."""
+        shapes, width, height = self._frame_shapes(k)
+        return to_svg([Rect(0, 0, width, height, "#ffffff"), *shapes], width, height)
+
+    def gif_frame(self, k: int, scale: float = 1.0) -> Any:
+        """Frame k painted with Pillow (a PIL image)."""
+        shapes, width, height = self._frame_shapes(k)
         return to_image(shapes, width, height, scale)
 
     def to_gif(self, *, max_frames: int = 60, ms_per_frame: int = 180) -> bytes:

@@ -228,7 +228,7 @@ class FilmView:
             if y + side > PANEL_SIZES["side"][1]:
                 break
             shapes.append(
-                plane_raster(neuron_pixels(net, j, self.extent, 12), x, y, side, f"heat{j}")
+                plane_raster(neuron_pixels(net, j, self.extent, 16), x, y, side, f"heat{j}")
             )
         return shapes
 
