@@ -337,3 +337,30 @@ def test_notebook_shows_a_picture_of_frame_0_then_the_live_film(film: Film, monk
     # The picture is the GIF's frame drawn as SVG: same size, same caption.
     assert film.gif_frame(0).size == (910, 550)
     assert film.captions[0].splitlines()[0] in picture["image/svg+xml"]
+
+
+def test_a_film_of_fits_own_recording_shows_its_weights() -> None:
+    from autograd_mini.nn import MLP
+    from autograd_mini.optim import Adam
+    from autograd_mini.train import fit
+
+    X, y = data.make_moons(40, noise=0.1, seed=3)
+    model = MLP(2, [6, 1], seed=3)
+    history = fit(
+        model, X, y, optimizer=Adam(model, lr=0.05), epochs=12, progress=False, record=True
+    )
+    recording = history.recording
+    assert recording is not None
+    film = animate_training(recording, X, y, chain_rule_frames=0)
+    assert film.steps == [s.step for s in recording.steps]
+    shipped = float32s(payload(film)["W"])
+    per_frame = len(shipped) // len(film)
+    for k in (0, len(film) // 2, len(film) - 1):
+        # The flat order: per layer the weights neuron by neuron, then the biases.
+        params = recording.model(k).layers
+        expected = [w.data for layer in params for n in layer.neurons for w in n.w]
+        expected_b = [n.b.data for layer in params for n in layer.neurons]
+        frame = shipped[k * per_frame : (k + 1) * per_frame]
+        assert frame[:12] == pytest.approx(expected[:12], rel=1e-6)  # layer 1's weights
+        assert frame[12:18] == pytest.approx(expected_b[:6], rel=1e-6)  # then its biases
+        assert film.data.loss[k] == recording.steps[k].loss
