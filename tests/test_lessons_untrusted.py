@@ -92,7 +92,9 @@ def sanitized_export(notebook: dict[str, Any]) -> list[list[dict[str, Any]]]:
 
 
 def test_the_lessons_are_found() -> None:
-    listed = re.findall(r"\]\(notebooks/([0-9][0-9]_\w+\.ipynb)\)", (ROOT / "README.md").read_text())
+    listed = re.findall(
+        r"\]\(notebooks/([0-9][0-9]_\w+\.ipynb)\)", (ROOT / "README.md").read_text()
+    )
     assert [path.name for path in LESSONS] == listed
 
 
