@@ -204,8 +204,17 @@ class Film:
         digest = hashlib.sha1(payload.encode()).hexdigest()[:10]
         film_id = f"{digest}-{next(_film_ids)}"
         panels = self.panels(0)
+        labels = {
+            "network": "The network: neurons in layers, edges coloured by sign",
+            "side": {
+                "plane": "The decision surface with the data",
+                "image": "First-layer weights as images and the network's answers",
+            }.get(self.view.kind, "No decision surface for these inputs"),
+            "loss": "Loss over the steps",
+            "accuracy": "Accuracy over the steps",
+        }
         svgs = {
-            name: to_svg(shapes, *PANEL_SIZES[name], css_class=f"agm-{name}")
+            name: to_svg(shapes, *PANEL_SIZES[name], css_class=f"agm-{name}", label=labels[name])
             for name, shapes in panels.items()
         }
         players = "".join(
