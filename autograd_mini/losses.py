@@ -3,7 +3,9 @@
 A loss over n predictions is a single Value whose parents are the prediction
 Values (numbers among them are constants, not parents), with the local
 derivative d(loss)/d(prediction) stored next to the forward formula, exactly
-as the engine's `Value.sum` and `Value.dot` do. One node instead of ~3n binary
+as the engine's `Value.sum` and `Value.dot` do. Each loss also passes its
+derivative rule (the same derivatives written with Value ops) so that
+second derivatives, such as a Hessian of the loss, go through it. One node instead of ~3n binary
 nodes keeps graphs readable and backward fast; the formulas are also the
 numerically stable ones (log-sum-exp, softplus from logits).
 
@@ -27,7 +29,7 @@ from typing import Union
 
 from autograd_mini import _checks
 from autograd_mini._arraylike import as_list, as_rows
-from autograd_mini.engine import Value, _finite, _sigmoid, custom_op
+from autograd_mini.engine import Derivative, Value, _finite, _sigmoid, custom_op
 
 __all__ = [
     "binary_cross_entropy",
@@ -36,7 +38,9 @@ __all__ = [
     "hinge",
     "hinge_labels",
     "l2",
+    "log_softmax",
     "mse",
+    "softmax",
 ]
 
 Prediction = Union[Value, float, int]
@@ -61,7 +65,12 @@ def mse(preds: Sequence[Prediction], targets: Sequence[float]) -> Value:
     residuals = [p - t for p, t in zip(data, goals, strict=True)]
     total = _finite(math.fsum(r * r for r in residuals) / n, "mse")
     locals_ = [2.0 * r / n for r in residuals]
-    return custom_op(total, values, "mse", _for_values(preds, locals_))
+    goals_of_values = _for_values(preds, goals)
+
+    def rule(out: Value, *ps: Value) -> list[Derivative]:
+        return [2.0 * (p - t) / n for p, t in zip(ps, goals_of_values, strict=True)]
+
+    return custom_op(total, values, "mse", _for_values(preds, locals_), rule)
 
 
 def hinge(scores: Sequence[Prediction], labels: Sequence[int]) -> Value:
@@ -83,7 +92,8 @@ def hinge(scores: Sequence[Prediction], labels: Sequence[int]) -> Value:
     margins = [1.0 - y * s for s, y in zip(data, signs, strict=True)]
     total = _finite(math.fsum(m for m in margins if m > 0.0) / n, "hinge")
     locals_ = [-y / n if m > 0.0 else 0.0 for m, y in zip(margins, signs, strict=True)]
-    return custom_op(total, values, "hinge", _for_values(scores, locals_))
+    # Piecewise linear: the slopes are constants, their own derivative is 0.
+    return custom_op(total, values, "hinge", _for_values(scores, locals_), _stored_slopes)
 
 
 def hinge_labels(labels: Iterable[int]) -> list[int]:
@@ -133,7 +143,12 @@ def binary_cross_entropy_with_logits(logits: Sequence[Prediction], labels: Seque
     ]
     total = _finite(math.fsum(terms) / n, op)
     locals_ = [(_sigmoid(z) - y) / n for z, y in zip(data, ys, strict=True)]
-    return custom_op(total, values, op, _for_values(logits, locals_))
+    labels_of_values = _for_values(logits, [float(y) for y in ys])
+
+    def rule(out: Value, *zs: Value) -> list[Derivative]:
+        return [(z.sigmoid() - y) / n for z, y in zip(zs, labels_of_values, strict=True)]
+
+    return custom_op(total, values, op, _for_values(logits, locals_), rule)
 
 
 def _bce_term(p: float, y: int) -> float:
@@ -178,7 +193,13 @@ def binary_cross_entropy(probs: Sequence[Prediction], labels: Sequence[int]) -> 
     terms = [_bce_term(p, y) for p, y in zip(data, ys, strict=True)]
     total = _finite(math.fsum(terms) / n, op)
     locals_ = [(p - y) / max(p * (1.0 - p), _EPS) / n for p, y in zip(data, ys, strict=True)]
-    return custom_op(total, values, op, _for_values(probs, locals_))
+    labels_of_values = _for_values(probs, [float(y) for y in ys])
+
+    def rule(out: Value, *ps: Value) -> list[Derivative]:
+        # The same derivative without the floor: exact inside (0, 1).
+        return [(p - y) / (p * (1 - p)) / n for p, y in zip(ps, labels_of_values, strict=True)]
+
+    return custom_op(total, values, op, _for_values(probs, locals_), rule)
 
 
 def cross_entropy(
@@ -220,6 +241,7 @@ def cross_entropy(
     values: list[Value] = []
     locals_: list[float] = []
     terms: list[float] = []
+    checked: list[tuple[Sequence[Prediction], int]] = []
     for i, (sample, c) in enumerate(zip(samples, classes, strict=True)):
         sample_values, z = _predictions(sample, "cross_entropy", f"logits of sample {i}")
         k = len(z)
@@ -238,8 +260,109 @@ def cross_entropy(
             if isinstance(sample[j], Value):
                 locals_.append((e / total - (1.0 if j == c else 0.0)) / n)
         values.extend(sample_values)
+        checked.append((sample, int(c)))
     loss = _finite(math.fsum(terms) / n, "cross_entropy")
-    return custom_op(loss, values, "cross_entropy", locals_)
+
+    def rule(out: Value, *logits: Value) -> list[Derivative]:
+        # softmax(z)_j - [j == c], per sample, with the sample's own Values.
+        derivatives: list[Derivative] = []
+        for sample, c in checked:
+            top = max(z.data if isinstance(z, Value) else float(z) for z in sample)
+            exps = [(z - top).exp() if isinstance(z, Value) else math.exp(z - top) for z in sample]
+            total = Value.sum(exps)
+            for j, z in enumerate(sample):
+                if isinstance(z, Value):
+                    derivatives.append((exps[j] / total - (1.0 if j == c else 0.0)) / n)
+        return derivatives
+
+    return custom_op(loss, values, "cross_entropy", locals_, rule)
+
+
+# ----------------------------------------------------------------------------
+# probabilities from logits
+# ----------------------------------------------------------------------------
+
+
+def softmax(logits: Sequence[Prediction]) -> list[Value]:
+    """exp(z_i) / sum_j exp(z_j) for each i: probabilities that sum to 1.
+
+    Each output is one node whose parents are all the Value logits, with local
+    derivatives d softmax_i / d z_j = s_i ([i == j] - s_j). max(z) is subtracted
+    first, so huge logits never overflow.
+
+    >>> z = [Value(0.0), Value(math.log(3.0))]
+    >>> p = softmax(z); p[1].backward()
+    >>> round(p[1].data, 12), round(z[0].grad, 12), round(z[1].grad, 12)
+    (0.75, -0.1875, 0.1875)
+    """
+    listed, positions, z = _logit_values(logits, "softmax")
+    shares = _shares(z)
+    parents = [v for _, v in positions]
+    outputs = []
+    for i, s_i in enumerate(shares):
+        locals_ = [s_i * ((1.0 if i == j else 0.0) - shares[j]) for j, _ in positions]
+
+        def rule(out: Value, *zs: Value, i: int = i) -> list[Derivative]:
+            s = _value_shares(listed, zs)
+            return [out * ((1.0 if i == j else 0.0) - s[j]) for j, _ in positions]
+
+        outputs.append(custom_op(s_i, parents, "softmax", locals_, rule))
+    return outputs
+
+
+def log_softmax(logits: Sequence[Prediction]) -> list[Value]:
+    """z_i - log(sum_j exp(z_j)) for each i, computed without forming the probabilities.
+
+    Local derivatives: d log_softmax_i / d z_j = [i == j] - softmax(z)_j.
+
+    >>> z = [Value(0.0), Value(0.0)]
+    >>> out = log_softmax(z); out[0].backward()
+    >>> round(out[0].data, 12), z[0].grad, z[1].grad
+    (-0.69314718056, 0.5, -0.5)
+    """
+    listed, positions, z = _logit_values(logits, "log_softmax")
+    top = max(z)
+    # (z_i - top) - log(sum exp(z_j - top)): subtracting the shift first keeps the
+    # digits that z_i - (top + log ...) would lose when |top| is large.
+    log_total = math.log(math.fsum(math.exp(zj - top) for zj in z))
+    shares = _shares(z)
+    parents = [v for _, v in positions]
+    outputs = []
+    for i, z_i in enumerate(z):
+        locals_ = [(1.0 if i == j else 0.0) - shares[j] for j, _ in positions]
+
+        def rule(out: Value, *zs: Value, i: int = i) -> list[Derivative]:
+            s = _value_shares(listed, zs)
+            return [(1.0 if i == j else 0.0) - s[j] for j, _ in positions]
+
+        outputs.append(custom_op((z_i - top) - log_total, parents, "log_softmax", locals_, rule))
+    return outputs
+
+
+def _shares(z: list[float]) -> list[float]:
+    top = max(z)
+    exps = [math.exp(zj - top) for zj in z]  # every argument <= 0: no overflow
+    total = math.fsum(exps)
+    return [e / total for e in exps]
+
+
+def _value_shares(listed: list[Prediction], zs: tuple[Value, ...]) -> list[Derivative]:
+    """softmax written with Value ops (for derivative rules); numbers stay constants."""
+    given = iter(zs)
+    items = [next(given) if isinstance(v, Value) else float(v) for v in listed]
+    top = max(v.data if isinstance(v, Value) else v for v in items)
+    exps = [(v - top).exp() if isinstance(v, Value) else math.exp(v - top) for v in items]
+    total = Value.sum(exps)
+    return [e / total for e in exps]
+
+
+def _logit_values(
+    logits: object, op: str
+) -> tuple[list[Prediction], list[tuple[int, Value]], list[float]]:
+    """The logits as a list, (position, Value) for each Value among them, every number."""
+    _, z = _predictions(logits, op, "logits")
+    listed = list(as_list(logits))
+    return listed, [(j, v) for j, v in enumerate(listed) if isinstance(v, Value)], z
 
 
 # ----------------------------------------------------------------------------
@@ -264,7 +387,9 @@ def l2(parameters: Iterable[Value]) -> Value:
         if not isinstance(p, Value):
             raise TypeError(f"l2: parameter {i} must be a Value, got {type(p).__name__}")
     total = _finite(math.fsum(p.data * p.data for p in params), "l2")
-    return custom_op(total, params, "l2", [2.0 * p.data for p in params])
+    return custom_op(
+        total, params, "l2", [2.0 * p.data for p in params], lambda out, *ps: [2.0 * p for p in ps]
+    )
 
 
 # ----------------------------------------------------------------------------
@@ -290,6 +415,10 @@ def _predictions(preds: object, op: str, what: str) -> tuple[list[Value], list[f
         else:
             data.append(_checks.number(p, op, f"{what}[{i}]"))
     return values, data
+
+
+def _stored_slopes(out: Value, *parents: Value) -> tuple[float, ...]:
+    return out.local_grads
 
 
 def _for_values(preds: Sequence[Prediction], local_grads: list[float]) -> list[float]:
