@@ -50,3 +50,14 @@ def test_fitting_logits_with_binary_cross_entropy_names_the_logits_version():
         fit(lambda x: model(x) * 10, X, y, loss="binary_cross_entropy",
             optimizer=SGD(model, lr=0.1), progress=False)  # fmt: skip
     assert {"binary_cross_entropy", "binary_cross_entropy_with_logits"} <= set(LOSSES)
+
+
+def test_the_films_sample_loss_follows_the_loss_names():
+    from autograd_mini import Value
+    from autograd_mini.losses import binary_cross_entropy_with_logits
+    from autograd_mini.viz.filmdata import sample_loss
+
+    logits = sample_loss([Value(-0.4)], 1, "binary_cross_entropy_with_logits")
+    assert logits.data == binary_cross_entropy_with_logits([-0.4], [1]).data
+    probability = sample_loss([Value(0.8)], 0, "binary_cross_entropy")
+    assert probability.data == pytest.approx(-math.log(0.2), rel=1e-15)
