@@ -24,9 +24,10 @@ import numbers
 from collections.abc import Iterable, Sequence
 from typing import Union
 
+from autograd_mini import _checks
 from autograd_mini.engine import Value, _finite, _sigmoid, custom_op
 
-__all__ = ["binary_cross_entropy", "cross_entropy", "hinge", "l2", "mse"]
+__all__ = ["binary_cross_entropy", "cross_entropy", "hinge", "hinge_labels", "l2", "mse"]
 
 Prediction = Union[Value, float, int]
 
@@ -65,12 +66,34 @@ def hinge(scores: Sequence[Prediction], labels: Sequence[int]) -> Value:
     (0.25, -0.5, 0.0)
     """
     values, data = _predictions(scores, "hinge", "scores")
-    signs = _labels(labels, len(data), "hinge", allowed=(-1, 1), hint=" (map 0/1 to 2*y - 1)")
+    signs = _labels(
+        labels, len(data), "hinge", allowed=(-1, 1), hint=" (hinge_labels maps 0/1 to -1/+1)"
+    )
     n = len(data)
     margins = [1.0 - y * s for s, y in zip(data, signs, strict=True)]
     total = _finite(math.fsum(m for m in margins if m > 0.0) / n, "hinge")
     locals_ = [-y / n if m > 0.0 else 0.0 for m, y in zip(margins, signs, strict=True)]
     return custom_op(total, values, "hinge", _for_values(scores, locals_))
+
+
+def hinge_labels(labels: Iterable[int]) -> list[int]:
+    """Binary class labels as the signs `hinge` wants: 0 -> -1 and 1 -> +1 (-1 stays -1).
+
+    >>> hinge_labels([0, 1, 1, -1])
+    [-1, 1, 1, -1]
+    >>> hinge_labels([2])
+    Traceback (most recent call last):
+        ...
+    ValueError: hinge_labels: labels must be 0/1 or -1/+1, got 2
+    """
+    signs: list[int] = []
+    for label in labels:
+        if isinstance(label, bool) or not isinstance(label, numbers.Real):
+            raise TypeError(f"hinge_labels: labels must be numbers, got {type(label).__name__}")
+        if label not in (0, 1, -1):
+            raise ValueError(f"hinge_labels: labels must be 0/1 or -1/+1, got {label!r}")
+        signs.append(1 if label == 1 else -1)
+    return signs
 
 
 # ----------------------------------------------------------------------------
@@ -207,7 +230,7 @@ def _predictions(preds: object, op: str, what: str) -> tuple[list[Value], list[f
             values.append(p)
             data.append(p.data)
         else:
-            data.append(_real(p, op, f"{what}[{i}]"))
+            data.append(_checks.number(p, op, f"{what}[{i}]"))
     return values, data
 
 
@@ -223,7 +246,7 @@ def _targets(targets: object, n: int, op: str) -> list[float]:
         raise ValueError(
             f"{op}: predictions and targets must have the same length, got {n} and {len(targets)}"
         )
-    return [_real(t, op, f"targets[{i}]") for i, t in enumerate(targets)]
+    return [_checks.number(t, op, f"targets[{i}]") for i, t in enumerate(targets)]
 
 
 def _labels(labels: object, n: int, op: str, allowed: tuple[int, int], hint: str = "") -> list[int]:
@@ -239,12 +262,3 @@ def _labels(labels: object, n: int, op: str, allowed: tuple[int, int], hint: str
             raise ValueError(f"{op}: labels[{i}] must be one of {list(allowed)}, got {y!r}{hint}")
         out.append(allowed[allowed.index(y)])  # the int itself, also for 1.0
     return out
-
-
-def _real(x: object, op: str, what: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{op}: {what} must be a real number or a Value, got {type(x).__name__}")
-    value = float(x)
-    if not math.isfinite(value):
-        raise ValueError(f"{op}: {what} must be finite, got {x!r}")
-    return value

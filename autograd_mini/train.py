@@ -32,15 +32,14 @@ from typing import Any, Union
 
 from tqdm.auto import tqdm
 
-from autograd_mini import losses
-from autograd_mini._checks import count, finite_number
-from autograd_mini.data import _check_pair, batches
+from autograd_mini import _checks, losses
+from autograd_mini.data import batches
 from autograd_mini.engine import Value, no_grad
 from autograd_mini.nn import Module
 from autograd_mini.optim import Adam
 from autograd_mini.recording import Recorder, Recording, recorder_for_fit
 
-__all__ = ["LOSSES", "History", "evaluate", "fit"]
+__all__ = ["LOSSES", "History", "TrainingDiverged", "evaluate", "fit"]
 
 Output = Union[Value, list[Value]]
 LossFunction = Callable[[list[Any], list[Any]], Value]
@@ -105,6 +104,35 @@ class History:
         return out
 
 
+class TrainingDiverged(OverflowError):
+    """`fit` stopped because a value overflowed (usually a learning rate too large).
+
+    An OverflowError, so ``except OverflowError`` still catches it.
+
+    Attributes:
+        epoch: the 1-based epoch in which the overflow happened.
+        epochs: the number of epochs `fit` was asked for.
+        cause: the engine's OverflowError, which names the operation.
+        history: the epochs finished before it (possibly none).
+
+    >>> error = TrainingDiverged(3, 10, OverflowError("exp: result overflows"), History())
+    >>> print(error)
+    fit: training diverged in epoch 3 of 10 (exp: result overflows); try a smaller learning rate
+    >>> error.epoch, error.history.epochs
+    (3, 0)
+    """
+
+    def __init__(self, epoch: int, epochs: int, cause: OverflowError, history: History) -> None:
+        super().__init__(
+            f"fit: training diverged in epoch {epoch} of {epochs} ({cause}); "
+            "try a smaller learning rate"
+        )
+        self.epoch = epoch
+        self.epochs = epochs
+        self.cause = cause
+        self.history = history
+
+
 def fit(
     model: Module,
     X: Sequence[Sequence[float]],
@@ -145,9 +173,10 @@ def fit(
             log-spaced; `autograd_mini.recording`). Needs an MLP model.
 
     Raises:
-        OverflowError: a value overflowed during training (usually a learning
-            rate too large); the message names the epoch and the op. A
-            recording then ends with the failed step and says so.
+        TrainingDiverged: a value overflowed during training (usually a learning
+            rate too large); it carries the epoch, the engine's error and the
+            History of the epochs before (with a recording that ends on the
+            failed step and says so).
 
     >>> from autograd_mini.nn import MLP
     >>> X, y = [[0.0, 1.0], [1.0, 0.0]], [0, 1]
@@ -156,14 +185,14 @@ def fit(
     (1.0, True, True, True)
     """
     loss_name, loss_fn = _resolve_loss(loss, "fit")
-    n = _check_pair(X, y, "fit")
+    n = _checks.paired_samples(X, y, "fit")
     _check_samples(X, "fit")
     targets = _targets_for(loss_name, y, "fit")
-    count(epochs, "fit", "epochs")
+    _checks.count(epochs, "fit", "epochs")
     if batch_size is not None:
-        count(batch_size, "fit", "batch_size", none_allowed=True)
-    stop_at = None if target_loss is None else _finite_number(target_loss, "target_loss")
-    l2_coefficient = _finite_number(l2, "l2")
+        _checks.count(batch_size, "fit", "batch_size", none_allowed=True)
+    stop_at = None if target_loss is None else _checks.number(target_loss, "fit", "target_loss")
+    l2_coefficient = _checks.number(l2, "fit", "l2")
     if l2_coefficient < 0:
         raise ValueError(f"fit: l2 must be >= 0, got {l2!r}")
     if not callable(model):
@@ -181,7 +210,7 @@ def fit(
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise ValueError("fit: validation_data must be a pair (X_val, y_val)")
-        _check_pair(validation_data[0], validation_data[1], "fit: validation_data")
+        _checks.paired_samples(validation_data[0], validation_data[1], "fit: validation_data")
         _check_samples(validation_data[0], "fit: validation_data")
         # Checked and converted once here; every epoch then only runs the model.
         val_X = validation_data[0]
@@ -252,10 +281,8 @@ def fit(
                 optimizer=optimizer,
             )
         # The engine names the op; say where in training it happened and the usual cure.
-        raise OverflowError(
-            f"fit: training diverged in epoch {epoch + 1} of {epochs} ({e}); "
-            "try a smaller learning rate"
-        ) from e
+        history.seconds = time.perf_counter() - started
+        raise TrainingDiverged(epoch + 1, epochs, e, history) from e
     finally:
         bar.close()
         if recorder is not None:
@@ -279,7 +306,7 @@ def evaluate(
     (0.0, 1.0)
     """
     loss_name, loss_fn = _resolve_loss(loss, "evaluate")
-    _check_pair(X, y, "evaluate")
+    _checks.paired_samples(X, y, "evaluate")
     _check_samples(X, "evaluate")
     targets = _targets_for(loss_name, y, "evaluate")
     return _evaluate(model, X, targets, loss_name, loss_fn)
@@ -356,13 +383,12 @@ def _targets_for(loss_name: str, y: Sequence[int | float], where: str) -> list[A
     if loss_name not in ("hinge", "binary_cross_entropy"):
         return list(y)
     kinds = set(y)
-    if kinds <= {0, 1}:
-        return [2 * int(t) - 1 for t in y] if loss_name == "hinge" else [int(t) for t in y]
-    if kinds <= {-1, 1}:
-        return [int(t) for t in y] if loss_name == "hinge" else [(int(t) + 1) // 2 for t in y]
-    raise ValueError(
-        f"{where}: loss {loss_name!r} needs binary labels 0/1 or -1/+1, got {sorted(kinds)[:5]}"
-    )
+    if not (kinds <= {0, 1} or kinds <= {-1, 1}):
+        raise ValueError(
+            f"{where}: loss {loss_name!r} needs binary labels 0/1 or -1/+1, got {sorted(kinds)[:5]}"
+        )
+    signs = losses.hinge_labels(int(t) for t in y)
+    return signs if loss_name == "hinge" else [(s + 1) // 2 for s in signs]
 
 
 def _batch_loss(
@@ -397,7 +423,3 @@ def _count_correct(loss_name: str, outputs: list[Output], targets: list[Any]) ->
             scores = [o.data if isinstance(o, Value) else float(o) for o in out]
             correct += scores.index(max(scores)) == t
     return correct
-
-
-def _finite_number(value: object, what: str) -> float:
-    return finite_number(value, "fit", what)

@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd_mini.engine import Value, no_grad
+from autograd_mini.losses import hinge_labels
 from autograd_mini.nn import MLP
 from autograd_mini.optim import Adam, linear_decay
 from autograd_mini.recording import Recorder, Recording
@@ -64,7 +65,7 @@ def moons(n: int = 100) -> tuple[list[list[float]], list[float]]:
     from sklearn.datasets import make_moons
 
     X, y = make_moons(n_samples=n, noise=0.1, random_state=1)
-    return X.tolist(), [float(2 * label - 1) for label in y]
+    return X.tolist(), [float(sign) for sign in hinge_labels(int(label) for label in y)]
 
 
 def grid(X: Sequence[Sequence[float]], side: int = 100) -> list[list[float]]:

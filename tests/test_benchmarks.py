@@ -149,6 +149,7 @@ def test_memory_helpers_see_micrograd_keep_more() -> None:
     assert kept_ours < 1000 < kept_theirs  # micrograd's closures form cycles
 
 
+@pytest.mark.slow
 def test_the_whole_suite_runs_at_tiny_sizes() -> None:
     tiny = suite.Config(1, 8, 4, 2, (10, 100), 1, 100, 64, 1, 32, 500, 3, 2, fit_epochs=3)
     rows, targets, notes = suite.run_suite(tiny)
@@ -160,7 +161,7 @@ def test_the_whole_suite_runs_at_tiny_sizes() -> None:
     assert any(row.workload.startswith("fit(record=True) vs fit") for row in rows)
     text = report.render_markdown(rows, targets, "test machine", "test method", notes)
     assert "| workload | autograd_mini | micrograd |" in text
-    assert "Machine: test machine." in text and "## Targets (issue 6)" in text
+    assert "Machine: test machine." in text and "## Targets" in text
     assert text.count("\n| ") >= len(rows) + len(targets)
 
 
@@ -184,9 +185,10 @@ def test_formatting_of_cells() -> None:
     assert report.series_cell(Series((0.001, 0.002, 0.003))) == "2 ms [1 ms-3 ms]"
 
 
-@pytest.mark.parametrize("module", [compare, report, suite, timing, w])
+@pytest.mark.parametrize("module", [report, timing, w])
 def test_benchmark_docstring_examples(module: object) -> None:
     # benchmarks/ is outside pytest's doctest paths, so its examples run here
+    # (compare and suite are scripts and have none)
     failed, attempted = doctest.testmod(module, verbose=False)  # type: ignore[arg-type]
     assert failed == 0
-    assert attempted > 0 or module in (compare, suite)
+    assert attempted > 0

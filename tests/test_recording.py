@@ -20,7 +20,7 @@ from autograd_mini.recording import (
     Recorder,
     Recording,
 )
-from autograd_mini.train import evaluate, fit
+from autograd_mini.train import TrainingDiverged, evaluate, fit
 
 
 def nested_params(model):
@@ -354,9 +354,10 @@ def test_a_diverged_fit_ends_the_recording_on_the_failed_step():
     X, y = make_moons(30, noise=0.1, seed=0)
     model = MLP(2, [8, 8, 1], seed=0)
     recorder = Recorder(model)
-    with pytest.raises(OverflowError, match="training diverged"):
+    with pytest.raises(TrainingDiverged, match="training diverged") as caught:
         fit(model, X, y, optimizer=SGD(model, lr=1e150), epochs=50, progress=False, record=recorder)
     recording = recorder.recording
+    assert caught.value.history.recording == recording  # also where fit's error keeps it
     assert recording.diverged is not None and recording.diverged.startswith("training diverged at")
     last, before = recording.steps[-1], recording.steps[-2]
     assert f"at step {last.step} " in recording.diverged
