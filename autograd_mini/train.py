@@ -175,8 +175,8 @@ def fit(
     Raises:
         TrainingDiverged: a value overflowed during training (usually a learning
             rate too large); it carries the epoch, the engine's error and the
-            History of the epochs before (with a recording that ends on the
-            failed step and says so).
+            History of the epochs before.
+            A recording then ends with the failed step and says so.
 
     >>> from autograd_mini.nn import MLP
     >>> X, y = [[0.0, 1.0], [1.0, 0.0]], [0, 1]

@@ -52,6 +52,7 @@ def test_a_picture_carries_svg_png_and_text() -> None:
     assert image.size == (160, 80)
     # The left half is the red rectangle, the right half the white background.
     red, white = image.getpixel((40, 40)), image.getpixel((120, 40))
+    assert isinstance(red, tuple) and isinstance(white, tuple)
     assert red[0] > 200 and red[1] < 60 and red[2] < 60, red
     assert min(white) > 240, white
 
@@ -137,14 +138,14 @@ def test_the_note_can_be_changed() -> None:
     ("call", "message"),
     [
         (
-            lambda: picture_bundle(b"<svg/>", text=""),
+            lambda: picture_bundle(b"<svg/>", text=""),  # type: ignore[arg-type]
             "picture_bundle: svg must be a str, got bytes",
         ),
-        (lambda: picture_bundle("<svg/>", text=None), "picture_bundle: text must be a str"),
-        (lambda: svg_to_png(None), "svg_to_png: svg must be a str, got NoneType"),
-        (lambda: player_outputs(1, "<svg/>", text=""), "player_outputs: live_html must be a str"),
-        (lambda: player_outputs("", "<svg/>", text="", note=2), "player_outputs: note must be"),
-        (lambda: Picture(3), "Picture: svg must be a str, got int"),
+        (lambda: picture_bundle("<svg/>", text=None), "picture_bundle: text must be a str"),  # type: ignore[arg-type]
+        (lambda: svg_to_png(None), "svg_to_png: svg must be a str, got NoneType"),  # type: ignore[arg-type]
+        (lambda: player_outputs(1, "<svg/>", text=""), "player_outputs: live_html must be a str"),  # type: ignore[arg-type]
+        (lambda: player_outputs("", "<svg/>", text="", note=2), "player_outputs: note must be"),  # type: ignore[arg-type]
+        (lambda: Picture(3), "Picture: svg must be a str, got int"),  # type: ignore[arg-type]
     ],
 )
 def test_bad_arguments_are_type_errors(call: Any, message: str) -> None:
@@ -169,7 +170,9 @@ def test_draw_graph_shows_svg_with_a_png_of_the_same_picture() -> None:
     data, metadata = dot._repr_mimebundle_()
     assert set(data) == {"image/svg+xml", "image/png", "text/plain"}
     assert data["image/svg+xml"] == dot.pipe(format="svg", encoding="utf-8")
-    width = float(re.search(r'<svg width="([0-9.]+)pt"', data["image/svg+xml"]).group(1))
+    found = re.search(r'<svg width="([0-9.]+)pt"', data["image/svg+xml"])
+    assert found is not None
+    width = float(found.group(1))
     assert abs(metadata["image/png"]["width"] - width * 4 / 3) <= 1
     assert decode(data).size[0] == pytest.approx(2 * width * 4 / 3, abs=2)
     assert "0x" not in data["text/plain"]  # no memory address: saved notebooks stay stable
@@ -225,7 +228,7 @@ LIVE = (
 @pytest.mark.browser
 @pytest.mark.parametrize("wrapped", [False, True], ids=["element", "jquery-wrapped"])
 def test_the_player_script_mounts_the_live_html_in_place_of_the_picture(wrapped: bool) -> None:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import Dialog, sync_playwright
 
     _, (data, _) = player_outputs(LIVE, rect_svg(30, 15), text="a player")
     with sync_playwright() as playwright:
@@ -238,7 +241,12 @@ def test_the_player_script_mounts_the_live_html_in_place_of_the_picture(wrapped:
             page = browser.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
-            page.on("dialog", lambda dialog: (errors.append(dialog.message), dialog.dismiss()))
+
+            def refuse_dialog(dialog: Dialog) -> None:
+                errors.append(dialog.message)
+                dialog.dismiss()
+
+            page.on("dialog", refuse_dialog)
             page.set_content(MOUNT_PAGE)
             # How front ends run it: the code with `element` bound to the output node.
             page.evaluate(
