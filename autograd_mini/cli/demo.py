@@ -11,6 +11,9 @@ time, and writes into an output directory:
     loss_graph.svg           the loss graph of one sample with its gradients, at
                              the initial weights, grouped by neuron
                              (needs Graphviz)
+    training.html / .gif     the film of the whole run (`viz.animate_training` of
+                             `fit(record=True)`): an offline player and an
+                             animated GIF (needs Pillow); `film=False` skips them
 
 A picture whose optional dependency is missing is replaced by a one-line note.
 When training diverges (an overflow, or a final loss over DIVERGENCE_FACTOR
@@ -39,6 +42,7 @@ from autograd_mini import data, losses, plots
 from autograd_mini.engine import Value
 from autograd_mini.nn import MLP
 from autograd_mini.optim import SGD, Adam, linear_decay
+from autograd_mini.recording import Recording
 from autograd_mini.serialization import save
 from autograd_mini.train import History, TrainingDiverged, evaluate, fit
 
@@ -109,6 +113,7 @@ def run_demo(
     lr: float | None = None,
     progress: bool = True,
     stream: TextIO | None = None,
+    film: bool = True,
 ) -> DemoResult:
     """Train, evaluate, write the pictures and the model into `out`, print a summary.
 
@@ -123,6 +128,7 @@ def run_demo(
         lr: starting learning rate (default from OPTIMIZERS).
         progress: show the tqdm bar.
         stream: where the summary goes (default stdout).
+        film: record the run and write its film (training.html, training.gif).
     """
     write = (stream or sys.stdout).write
     spec = DATASETS[dataset]
@@ -154,6 +160,7 @@ def run_demo(
             l2=1e-4,
             validation_data=(X_test, y_test),
             lr_schedule=linear_decay(start_lr, start_lr / 50, epochs),
+            record=film,
         )
         diverged = _divergence(history)
     except TrainingDiverged as e:
@@ -198,6 +205,10 @@ def run_demo(
             files[name] = path
         if note is not None:
             result.notes.append(f"{name}: {note}")
+    if history.recording is not None:
+        films, film_note = _write_film(history.recording, X_train, y_train, X_test, y_test, out)
+        files.update(films)
+        result.notes.append(film_note)
 
     write(f"wrote into {os.path.abspath(out)}:\n")
     width = max(len(name) for name in files)
@@ -287,6 +298,39 @@ def _write_history_json(history: History, path: str) -> str:
         json.dump({"epochs": history.rows(), "seconds": history.seconds}, f, indent=1)
         f.write("\n")
     return path
+
+
+def _write_film(
+    recording: Recording,
+    X_train: list[list[float]],
+    y_train: list[int],
+    X_test: list[list[float]],
+    y_test: list[int],
+    out: str,
+) -> tuple[dict[str, str], str]:
+    """training.html and training.gif: the files written and a note saying how long it took."""
+    from autograd_mini.viz import animate_training
+
+    started = time.perf_counter()
+    film = animate_training(
+        recording,
+        X_train,
+        y_train,
+        validation_data=(X_test, y_test),
+        title="autograd-mini demo: watch it learn",
+    )
+    written = {"training film (HTML player)": str(film.save(os.path.join(out, "training.html")))}
+    try:
+        written["training film (GIF)"] = str(film.save(os.path.join(out, "training.gif")))
+        missing = ""
+    except ImportError:
+        missing = "; training.gif skipped (Pillow is not installed: pip install pillow)"
+    seconds = time.perf_counter() - started
+    note = (
+        f"training film: {len(film)} frames of {recording.steps[-1].step} steps, "
+        f"written in {seconds:.1f} s (--no-film skips it){missing}"
+    )
+    return written, note
 
 
 def _write_loss_curve(history: History, path: str) -> Written:
