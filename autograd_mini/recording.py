@@ -33,7 +33,7 @@ Saved as versioned JSON (`to_json` / `from_json`): floats in `repr` precision,
 so a round trip is exact; NaN and infinities (only in a diverged run's last
 frame) as the strings "nan", "inf", "-inf". Never pickle.
 
-Imports `autograd_mini.engine`, `nn` and `optim`.
+Imports `autograd_mini.engine` and `autograd_mini.nn`.
 
 >>> from autograd_mini.nn import MLP
 >>> from autograd_mini.optim import SGD
@@ -66,7 +66,6 @@ from typing import Any, Union
 
 from autograd_mini.engine import Value
 from autograd_mini.nn import ACTIVATIONS, MLP
-from autograd_mini.optim import SGD, Adam
 
 __all__ = [
     "DEFAULT_BUDGET",
@@ -466,9 +465,12 @@ class Recorder:
             return None
         if not self._order_for(optimizer):
             return None
-        # Copied as they are (fast); put into model order only when a frame is read.
+        # The optimizers keep their state in private lists in `optimizer.params`
+        # order; a missing attribute means an optimizer we do not know. Copied as
+        # they are (fast); put into model order only when a frame is read.
         state: dict[str, list[float]] = {}
-        for key, values in _state_lists(optimizer).items():
+        for key, attribute in (("m", "_m"), ("v", "_v"), ("momentum", "_buffers")):
+            values = getattr(optimizer, attribute, None)
             if isinstance(values, list) and len(values) == self._state_size:
                 state[key] = values[:]
         return state or None
@@ -584,23 +586,6 @@ class _Snapshot:
 
     def __post_init__(self) -> None:
         self.position = math.log1p(self.step)
-
-
-def _state_lists(optimizer: object) -> dict[str, object]:
-    """Adam's m and v, or SGD's momentum buffers, as `optim` keeps them (private).
-
-    Lists in `optimizer.params` order. Two layouts are read: one list per
-    attribute (`_m`, `_v`, `_buffers`), or the whole state in `_state`
-    ((steps, m, v) for Adam, the buffers for SGD). Anything else: no state.
-    """
-    whole = getattr(optimizer, "_state", None)
-    if isinstance(optimizer, Adam):
-        if isinstance(whole, tuple) and len(whole) == 3:
-            return {"m": whole[1], "v": whole[2]}
-        return {"m": getattr(optimizer, "_m", None), "v": getattr(optimizer, "_v", None)}
-    if isinstance(optimizer, SGD):
-        return {"momentum": whole if whole is not None else getattr(optimizer, "_buffers", None)}
-    return {}
 
 
 def _crowded_index(kept: list[_Snapshot]) -> int:

@@ -23,14 +23,6 @@ from autograd_mini.recording import (
 from autograd_mini.train import TrainingDiverged, evaluate, fit
 
 
-def adam_moments(optimizer):
-    """(m, v) of an Adam, in optimizer.params order, whichever way optim stores them."""
-    state = getattr(optimizer, "_state", None)
-    if isinstance(state, tuple):
-        return state[1], state[2]
-    return optimizer._m, optimizer._v
-
-
 def nested_params(model):
     """The model's weights and biases as [layer][neuron][input] / [layer][neuron] tuples."""
     weights = tuple(
@@ -196,7 +188,7 @@ def test_adam_state_is_recorded_in_the_models_shape():
     last = history.recording.steps[-1]
     flat_m = [x for layer in last.optimizer_state["m_weights"] for row in layer for x in row]
     weight_positions = [i for i, (name, _) in enumerate(model.named_parameters()) if ".w." in name]
-    assert flat_m == [adam_moments(optimizer)[0][i] for i in weight_positions]
+    assert flat_m == [optimizer._m[i] for i in weight_positions]
     assert history.recording.steps[0].optimizer_state is None
 
 
@@ -207,8 +199,7 @@ def test_optimizer_state_follows_the_model_whatever_order_the_optimizer_holds():
     optimizer = Adam(list(reversed(model.parameters())), lr=0.01)
     history = fit(model, X, y, optimizer=optimizer, epochs=2, progress=False, record=True)
     last = history.recording.steps[-1]
-    v = adam_moments(optimizer)[1]
-    expected = dict(zip(reversed([name for name, _ in named]), v, strict=True))
+    expected = dict(zip(reversed([name for name, _ in named]), optimizer._v, strict=True))
     flat_v = [x for layer in last.optimizer_state["v_weights"] for row in layer for x in row]
     assert flat_v == [expected[name] for name, _ in named if ".w." in name]
     flat_vb = [x for layer in last.optimizer_state["v_biases"] for x in layer]
