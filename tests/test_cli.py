@@ -158,6 +158,15 @@ def test_a_small_demo_films_every_step_and_no_film_skips_it(tmp_path):
     assert (plain / "model.json").is_file()
 
 
+def test_demo_without_pillow_writes_the_html_film_and_says_why_no_gif(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    result = run_demo(
+        epochs=2, samples=10, progress=False, out=str(tmp_path), stream=io_module.StringIO()
+    )
+    assert (tmp_path / "training.html").is_file() and not (tmp_path / "training.gif").exists()
+    assert "training film (GIF): skipped (Pillow not installed: pip install pillow)" in result.notes
+
+
 def test_missing_matplotlib_gives_notes_and_still_writes_the_numbers(tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)

@@ -28,6 +28,7 @@ Imports `nn`, `losses`, `optim`, `data`, `train`, `serialization`, `plots` and `
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import math
@@ -39,6 +40,7 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from autograd_mini import data, losses, plots
+from autograd_mini._files import write_atomic
 from autograd_mini.engine import Value
 from autograd_mini.nn import MLP
 from autograd_mini.optim import SGD, Adam, linear_decay
@@ -206,9 +208,19 @@ def run_demo(
         if note is not None:
             result.notes.append(f"{name}: {note}")
     if history.recording is not None:
-        films, film_note = _write_film(history.recording, X_train, y_train, X_test, y_test, out)
-        files.update(films)
-        result.notes.append(film_note)
+        started = time.perf_counter()
+        made, frames = _film_files(history.recording, X_train, y_train, X_test, y_test)
+        for name, filename, content in made:
+            files[name] = os.path.join(out, filename)
+            write_atomic(files[name], content, "demo")
+        result.notes.append(
+            f"training film: {frames} frames of {history.recording.steps[-1].step} steps, "
+            f"written in {time.perf_counter() - started:.1f} s (--no-film skips it)"
+        )
+        if len(made) == 1:
+            result.notes.append(
+                "training film (GIF): skipped (Pillow not installed: pip install pillow)"
+            )
 
     write(f"wrote into {os.path.abspath(out)}:\n")
     width = max(len(name) for name in files)
@@ -300,18 +312,17 @@ def _write_history_json(history: History, path: str) -> str:
     return path
 
 
-def _write_film(
+def _film_files(
     recording: Recording,
     X_train: list[list[float]],
     y_train: list[int],
     X_test: list[list[float]],
     y_test: list[int],
-    out: str,
-) -> tuple[dict[str, str], str]:
-    """training.html and training.gif: the files written and a note saying how long it took."""
+) -> tuple[list[tuple[str, str, bytes]], int]:
+    """training.html and training.gif (without Pillow, no GIF) as (name, file name,
+    content), and the film's number of frames."""
     from autograd_mini.viz import animate_training
 
-    started = time.perf_counter()
     film = animate_training(
         recording,
         X_train,
@@ -319,18 +330,10 @@ def _write_film(
         validation_data=(X_test, y_test),
         title="autograd-mini demo: watch it learn",
     )
-    written = {"training film (HTML player)": str(film.save(os.path.join(out, "training.html")))}
-    try:
-        written["training film (GIF)"] = str(film.save(os.path.join(out, "training.gif")))
-        missing = ""
-    except ImportError:
-        missing = "; training.gif skipped (Pillow is not installed: pip install pillow)"
-    seconds = time.perf_counter() - started
-    note = (
-        f"training film: {len(film)} frames of {recording.steps[-1].step} steps, "
-        f"written in {seconds:.1f} s (--no-film skips it){missing}"
-    )
-    return written, note
+    made = [("training film (HTML player)", "training.html", film.to_html().encode("utf-8"))]
+    with contextlib.suppress(ImportError):  # no Pillow: run_demo notes the missing GIF
+        made.append(("training film (GIF)", "training.gif", film.to_gif()))
+    return made, len(film)
 
 
 def _write_loss_curve(history: History, path: str) -> Written:
