@@ -411,6 +411,21 @@ def test_json_round_trip_is_exact_and_plain_json():
     assert history.recording.loss_name == "cross_entropy"
 
 
+def test_save_and_load_round_trip_and_a_bad_path_is_one_clear_error(tmp_path):
+    recording = run_plain_loop(5, budget=4)
+    path = tmp_path / "run.json"
+    recording.save(path)
+    assert Recording.load(path) == recording
+    with pytest.raises(FileNotFoundError, match=r"Recording\.save"):
+        recording.save(tmp_path / "missing" / "run.json")
+    with pytest.raises(IsADirectoryError, match=r"Recording\.save"):
+        recording.save(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.json"]  # no temporary left
+    (tmp_path / "model.json").write_text('{"format": "autograd_mini.model"}')
+    with pytest.raises(ValueError, match=r"format is 'autograd_mini\.model'"):
+        Recording.load(tmp_path / "model.json")
+
+
 @pytest.mark.parametrize(
     ("mutate", "match"),
     [
