@@ -91,7 +91,7 @@ def sanitized_export(notebook: dict[str, Any]) -> list[list[dict[str, Any]]]:
 
 
 def test_the_lessons_are_found() -> None:
-    assert len(LESSONS) == 8
+    assert len(LESSONS) == 9
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
