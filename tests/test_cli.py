@@ -158,6 +158,20 @@ def test_a_small_demo_films_every_step_and_no_film_skips_it(tmp_path):
     assert (plain / "model.json").is_file()
 
 
+def test_demo_without_graphviz_films_without_the_chain_rule_players(tmp_path, monkeypatch):
+    from autograd_mini.viz import player
+
+    def no_dot(*args, **kwargs):
+        raise player.GraphvizNotFoundError()
+
+    monkeypatch.setattr(player, "animate", no_dot)
+    result = run_demo(
+        epochs=2, samples=10, progress=False, out=str(tmp_path), stream=io_module.StringIO()
+    )
+    assert (tmp_path / "training.html").is_file() and (tmp_path / "training.gif").is_file()
+    assert any(note.startswith("training film: no chain-rule players") for note in result.notes)
+
+
 def test_demo_without_pillow_writes_the_html_film_and_says_why_no_gif(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "PIL", None)
     result = run_demo(

@@ -28,7 +28,6 @@ Imports `nn`, `losses`, `optim`, `data`, `train`, `serialization`, `plots` and `
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
 import math
@@ -209,7 +208,7 @@ def run_demo(
             result.notes.append(f"{name}: {note}")
     if history.recording is not None:
         started = time.perf_counter()
-        made, frames = _film_files(history.recording, X_train, y_train, X_test, y_test)
+        made, frames, film_notes = _film_files(history.recording, X_train, y_train, X_test, y_test)
         for name, filename, content in made:
             files[name] = os.path.join(out, filename)
             write_atomic(files[name], content, "demo")
@@ -217,10 +216,7 @@ def run_demo(
             f"training film: {frames} frames of {history.recording.steps[-1].step} steps, "
             f"written in {time.perf_counter() - started:.1f} s (--no-film skips it)"
         )
-        if len(made) == 1:
-            result.notes.append(
-                "training film (GIF): skipped (Pillow not installed: pip install pillow)"
-            )
+        result.notes.extend(film_notes)
 
     write(f"wrote into {os.path.abspath(out)}:\n")
     width = max(len(name) for name in files)
@@ -318,22 +314,40 @@ def _film_files(
     y_train: list[int],
     X_test: list[list[float]],
     y_test: list[int],
-) -> tuple[list[tuple[str, str, bytes]], int]:
-    """training.html and training.gif (without Pillow, no GIF) as (name, file name,
-    content), and the film's number of frames."""
+) -> tuple[list[tuple[str, str, bytes]], int, list[str]]:
+    """training.html and training.gif as (name, file name, content), the film's number
+    of frames, and notes on what is missing (no Graphviz: the chain-rule players; no
+    Pillow: the GIF)."""
+    import graphviz
+
     from autograd_mini.viz import animate_training
 
-    film = animate_training(
-        recording,
-        X_train,
-        y_train,
-        validation_data=(X_test, y_test),
-        title="autograd-mini demo: watch it learn",
-    )
+    notes = []
+    title = "autograd-mini demo: watch it learn"
+    validation = (X_test, y_test)
+    try:
+        film = animate_training(
+            recording, X_train, y_train, validation_data=validation, title=title
+        )
+    except graphviz.ExecutableNotFound:
+        film = animate_training(
+            recording,
+            X_train,
+            y_train,
+            validation_data=validation,
+            title=title,
+            chain_rule_frames=0,
+        )
+        notes.append(
+            "training film: no chain-rule players (Graphviz 'dot' not found; install it: "
+            "sudo apt-get install graphviz)"
+        )
     made = [("training film (HTML player)", "training.html", film.to_html().encode("utf-8"))]
-    with contextlib.suppress(ImportError):  # no Pillow: run_demo notes the missing GIF
+    try:
         made.append(("training film (GIF)", "training.gif", film.to_gif()))
-    return made, len(film)
+    except ImportError:
+        notes.append("training film (GIF): skipped (Pillow not installed: pip install pillow)")
+    return made, len(film), notes
 
 
 def _write_loss_curve(history: History, path: str) -> Written:
