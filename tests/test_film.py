@@ -364,3 +364,14 @@ def test_a_film_of_fits_own_recording_shows_its_weights() -> None:
         assert frame[:12] == pytest.approx(expected[:12], rel=1e-6)  # layer 1's weights
         assert frame[12:18] == pytest.approx(expected_b[:6], rel=1e-6)  # then its biases
         assert film.data.loss[k] == recording.steps[k].loss
+
+
+def test_numpy_arrays_are_fine_as_data(moons) -> None:
+    np = pytest.importorskip("numpy")
+    run, X, y, _ = moons
+    from_lists = animate_training(run, X, y, chain_rule_frames=0)
+    from_arrays = animate_training(run, np.array(X), np.array(y), chain_rule_frames=0)
+    assert from_arrays.view.points is not None and from_lists.view.points is not None
+    assert from_arrays.view.points.X == from_lists.view.points.X
+    assert from_arrays.view.points.y == from_lists.view.points.y
+    assert from_arrays.captions == from_lists.captions
