@@ -139,6 +139,10 @@ def fit(
         OverflowError: a value overflowed during training (usually a learning
             rate too large); the message names the epoch and the op.
 
+    Whatever stops training early (an error, Ctrl-C) carries the History of the
+    epochs finished so far as its `history` attribute; the model keeps the
+    parameters of the last complete optimizer step.
+
     >>> from autograd_mini.nn import MLP
     >>> X, y = [[0.0, 1.0], [1.0, 0.0]], [0, 1]
     >>> h = fit(MLP(2, [4, 1], seed=1), X, y, epochs=100, target_loss=0.1, progress=False)
@@ -219,10 +223,15 @@ def fit(
                 break
     except OverflowError as e:
         # The engine names the op; say where in training it happened and the usual cure.
-        raise OverflowError(
+        diverged = OverflowError(
             f"fit: training diverged in epoch {epoch + 1} of {epochs} ({e}); "
             "try a smaller learning rate"
-        ) from e
+        )
+        raise _with_history(diverged, history, started) from e
+    except BaseException as e:
+        # Ctrl-C or any failure: the finished epochs stay available on the exception.
+        _with_history(e, history, started)
+        raise
     finally:
         bar.close()
     history.seconds = time.perf_counter() - started
@@ -362,6 +371,13 @@ def _count_correct(loss_name: str, outputs: list[Output], targets: list[Any]) ->
             scores = [o.data if isinstance(o, Value) else float(o) for o in out]
             correct += scores.index(max(scores)) == t
     return correct
+
+
+def _with_history(error: BaseException, history: History, started: float) -> BaseException:
+    """`error` carrying the epochs finished so far as `error.history`."""
+    history.seconds = time.perf_counter() - started
+    error.history = history  # type: ignore[attr-defined]
+    return error
 
 
 def _finite_number(value: object, what: str) -> float:
