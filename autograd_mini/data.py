@@ -20,7 +20,7 @@ import random
 from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
-from autograd_mini._checks import count, finite_number
+from autograd_mini._checks import count, finite_number, shown
 
 __all__ = [
     "make_moons",
@@ -79,7 +79,7 @@ def make_circles(
     count = _check_n(n, "make_circles")
     sigma = _check_noise(noise, "make_circles")
     if isinstance(factor, bool) or not isinstance(factor, numbers.Real) or not 0 < factor < 1:
-        raise ValueError(f"make_circles: factor must be a number in (0, 1), got {factor!r}")
+        raise ValueError(f"make_circles: factor must be a number in (0, 1), got {shown(factor)}")
     rng = random.Random(seed)
     points: list[tuple[float, float, int]] = []
     for label, radius, size in ((0, 1.0, count - count // 2), (1, float(factor), count // 2)):
@@ -119,7 +119,9 @@ def make_blobs(
     """
     count = _check_n(n, "make_blobs")
     if isinstance(centers, bool) or not isinstance(centers, int) or not 2 <= centers <= count:
-        raise ValueError(f"make_blobs: centers must be an int in [2, n={count}], got {centers!r}")
+        raise ValueError(
+            f"make_blobs: centers must be an int in [2, n={count}], got {shown(centers)}"
+        )
     sigma = _check_noise(std, "make_blobs", what="std")
     rng = random.Random(seed)
     points: list[tuple[float, float, int]] = []
@@ -155,12 +157,13 @@ def train_test_split(
         or not 0 < test_fraction < 1
     ):
         raise ValueError(
-            f"train_test_split: test_fraction must be a number in (0, 1), got {test_fraction!r}"
+            "train_test_split: test_fraction must be a number in (0, 1), "
+            f"got {shown(test_fraction)}"
         )
     n_test = round(n * float(test_fraction))
     if n_test == 0 or n_test == n:
         raise ValueError(
-            f"train_test_split: test_fraction={test_fraction!r} of {n} samples leaves "
+            f"train_test_split: test_fraction={shown(test_fraction)} of {n} samples leaves "
             f"{'no test' if n_test == 0 else 'no training'} samples"
         )
     order = list(range(n))

@@ -7,7 +7,7 @@ as the engine's `Value.sum` and `Value.dot` do. One node instead of ~3n binary
 nodes keeps graphs readable and backward fast; the formulas are also the
 numerically stable ones (log-sum-exp, softplus from logits).
 
-Imports only `autograd_mini.engine`.
+Imports `autograd_mini.engine` (and `_checks` for bounded messages).
 
 >>> from autograd_mini import Value
 >>> s = [Value(2.0), Value(-0.5)]
@@ -24,6 +24,7 @@ import numbers
 from collections.abc import Iterable, Sequence
 from typing import Union
 
+from autograd_mini._checks import shown
 from autograd_mini.engine import Value, _finite, _sigmoid, custom_op
 
 __all__ = ["binary_cross_entropy", "cross_entropy", "hinge", "l2", "mse"]
@@ -145,7 +146,8 @@ def cross_entropy(
         k = len(z)
         if isinstance(c, bool) or not isinstance(c, numbers.Integral) or not 0 <= int(c) < k:
             raise ValueError(
-                f"cross_entropy: class index of sample {i} must be an int in [0, {k}), got {c!r}"
+                f"cross_entropy: class index of sample {i} must be an int in [0, {k}), "
+                f"got {shown(c)}"
             )
         # Shift by the max so every exp argument is <= 0: no overflow, and the
         # largest term is exactly 1 so the log never sees 0.
@@ -236,7 +238,9 @@ def _labels(labels: object, n: int, op: str, allowed: tuple[int, int], hint: str
     out = []
     for i, y in enumerate(labels):
         if isinstance(y, bool) or not isinstance(y, numbers.Real) or y not in allowed:
-            raise ValueError(f"{op}: labels[{i}] must be one of {list(allowed)}, got {y!r}{hint}")
+            raise ValueError(
+                f"{op}: labels[{i}] must be one of {list(allowed)}, got {shown(y)}{hint}"
+            )
         out.append(allowed[allowed.index(y)])  # the int itself, also for 1.0
     return out
 
@@ -246,5 +250,5 @@ def _real(x: object, op: str, what: str) -> float:
         raise TypeError(f"{op}: {what} must be a real number or a Value, got {type(x).__name__}")
     value = float(x)
     if not math.isfinite(value):
-        raise ValueError(f"{op}: {what} must be finite, got {x!r}")
+        raise ValueError(f"{op}: {what} must be finite, got {shown(x)}")
     return value

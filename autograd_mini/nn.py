@@ -26,7 +26,7 @@ from typing import Union
 # The private helpers serve the no_grad fast path: reusing the engine's input
 # check, overflow check and sigmoid keeps its errors and its numbers (to the
 # bit) the same as those of the graph-building path.
-from autograd_mini._checks import count
+from autograd_mini._checks import count, seed, shown
 from autograd_mini.engine import Value, _check_real, _finite, _sigmoid, is_grad_enabled
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron"]
@@ -241,7 +241,9 @@ class MLP(Module):
     ) -> None:
         self.nin = _check_count(nin, "MLP", "nin")
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
-            raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
+            raise ValueError(
+                f"MLP: nouts must be a non-empty list of layer sizes, got {shown(nouts)}"
+            )
         self.nouts = [_check_count(n, "MLP", "nouts") for n in nouts]
         self.activation = _check_activation(activation, "MLP")
         rng = random.Random(_check_seed(seed, "MLP"))
@@ -302,18 +304,14 @@ def _check_count(n: object, where: str, what: str) -> int:
     return count(n, where, what)
 
 
-def _check_seed(seed: object, where: str) -> int | None:
-    # random.Random would also take a str, float or bool and silently derive some
-    # other stream from it; only None or an int means what the caller expects.
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise TypeError(f"{where}: seed must be None or an int, got {seed!r}")
-    return seed
+def _check_seed(value: object, where: str) -> int | None:
+    return seed(value, where)
 
 
 def _check_activation(name: object, where: str) -> str:
     if name not in ACTIVATIONS:
         raise ValueError(
-            f"{where}: unknown activation {name!r} (must be one of {list(ACTIVATIONS)})"
+            f"{where}: unknown activation {shown(name)} (must be one of {list(ACTIVATIONS)})"
         )
     return str(name)
 
@@ -362,15 +360,15 @@ def _output_values(data: list[float], neurons: Sequence[Neuron]) -> list[Value]:
 def _state_number(name: str, number: object) -> float:
     if isinstance(number, bool) or not isinstance(number, numbers.Real):
         raise TypeError(
-            f"load_state_dict: {name!r} must be a real number, got {type(number).__name__}"
+            f"load_state_dict: {shown(name)} must be a real number, got {type(number).__name__}"
         )
     value = float(number)
     if not math.isfinite(value):
-        raise ValueError(f"load_state_dict: {name!r} must be finite, got {number!r}")
+        raise ValueError(f"load_state_dict: {shown(name)} must be finite, got {shown(number)}")
     return value
 
 
 def _preview(names: list[str], limit: int = 5) -> str:
-    shown = ", ".join(repr(n) for n in names[:limit])
+    listed = ", ".join(shown(n) for n in names[:limit])
     more = f" (+{len(names) - limit} more)" if len(names) > limit else ""
-    return f"[{shown}]{more}"
+    return f"[{listed}]{more}"

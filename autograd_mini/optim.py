@@ -25,7 +25,7 @@ import numbers
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from autograd_mini._checks import count
+from autograd_mini._checks import count, shown
 from autograd_mini.engine import Value
 from autograd_mini.nn import Module
 
@@ -100,7 +100,7 @@ class Optimizer:
         for name, value in zip(self.names, new_data, strict=True):
             if not math.isfinite(value):
                 raise NonFiniteUpdateError(
-                    f"{type(self).__name__}: the update of parameter {name!r} is not finite "
+                    f"{type(self).__name__}: the update of parameter {shown(name)} is not finite "
                     f"({value!r}); no parameter was changed"
                 )
         self._commit(new_data, new_state)
@@ -109,7 +109,7 @@ class Optimizer:
         for name, p in zip(self.names, self.params, strict=True):
             if not math.isfinite(p.grad):
                 raise ValueError(
-                    f"{type(self).__name__}: gradient of parameter {name!r} is {p.grad!r}; "
+                    f"{type(self).__name__}: gradient of parameter {shown(name)} is {p.grad!r}; "
                     "no parameter was changed"
                 )
 
@@ -207,7 +207,7 @@ class Adam(Optimizer):
             raise TypeError(f"Adam: betas must be a pair of numbers, got {type(betas).__name__}")
         pair = tuple(betas)
         if len(pair) != 2:
-            raise ValueError(f"Adam: betas must be a pair of numbers, got {betas!r}")
+            raise ValueError(f"Adam: betas must be a pair of numbers, got {shown(betas)}")
         self.betas = (
             _check_number(pair[0], "Adam", "betas[0]", low=0.0, high=1.0),
             _check_number(pair[1], "Adam", "betas[1]", low=0.0, high=1.0),
@@ -240,7 +240,7 @@ class Adam(Optimizer):
                 # g*g overflowed: the update would still be finite (m / inf = 0), but
                 # v = inf would freeze this parameter for every later step.
                 raise NonFiniteUpdateError(
-                    f"Adam: the squared gradient of parameter {name!r} overflows "
+                    f"Adam: the squared gradient of parameter {shown(name)} overflows "
                     f"(gradient {g!r}); no parameter was changed"
                 )
             m_new.append(m)
@@ -282,7 +282,7 @@ def step_decay(start: float, factor: float, every: int) -> Callable[[int], float
     first = _check_number(start, "step_decay", "start", low=0.0, low_inclusive=False)
     ratio = _check_number(factor, "step_decay", "factor", low=0.0, low_inclusive=False)
     if ratio > 1.0:
-        raise ValueError(f"step_decay: factor must be <= 1, got {factor!r}")
+        raise ValueError(f"step_decay: factor must be <= 1, got {shown(factor)}")
     period = _check_epochs(every, "step_decay", what="every")
 
     def schedule(epoch: int) -> float:
@@ -314,14 +314,17 @@ def _check_number(
     """A finite float in [low, high) (or (low, ...) when not low_inclusive)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{where}: {what} must be a number, got {type(value).__name__}")
-    number = float(value)
+    try:
+        number = float(value)
+    except OverflowError:  # an int too large for a float
+        number = math.inf
     too_low = number < low or (not low_inclusive and number == low)
     too_high = high is not None and number >= high
     if not math.isfinite(number) or too_low or too_high:
         bound = f">= {low:g}" if low_inclusive else f"> {low:g}"
         if high is not None:
             bound += f" and < {high:g}"
-        raise ValueError(f"{where}: {what} must be {bound}, got {value!r}")
+        raise ValueError(f"{where}: {what} must be {bound}, got {shown(value)}")
     return number
 
 
