@@ -16,6 +16,7 @@ all: the same numbers, to the bit, several times faster (benchmarks/NOTES.md).
 
 from __future__ import annotations
 
+import itertools
 import math
 import numbers
 import operator
@@ -29,11 +30,36 @@ from typing import Union
 from autograd_mini._checks import count, seed, shown
 from autograd_mini.engine import Value, _check_real, _finite, _sigmoid, is_grad_enabled
 
-__all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron"]
+__all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron", "Scope"]
 
 Input = Union[Value, float, int]
 
 ACTIVATIONS: tuple[str, ...] = ("relu", "tanh", "sigmoid", "linear")
+
+
+class Scope(str):
+    """A module's dotted name inside its model (the str itself) and which model that is.
+
+    Two models built alike give their nodes equal names, "layers.0.neurons.3";
+    `model` (a number unique to each top-level model in this process) keeps
+    them apart where pictures group nodes, without changing the readable name.
+
+    >>> a, b = MLP(2, [1], seed=0), MLP(2, [1], seed=0)
+    >>> sa, sb = a.layers[0].neurons[0].b.scope, b.layers[0].neurons[0].b.scope
+    >>> sa == sb == "layers.0.neurons.0", sa.model == sb.model
+    (True, False)
+    """
+
+    model: int
+
+    def __new__(cls, name: str, model: int) -> Scope:
+        scope = super().__new__(cls, name)
+        scope.model = model
+        return scope
+
+
+# Numbers for Scope.model; next() on a count is atomic, so threads get distinct ones.
+_model_numbers = itertools.count(1)
 
 
 class Module:
@@ -41,7 +67,8 @@ class Module:
 
     Subclasses store their Values, sub-Modules, or lists of either as attributes
     and implement `forward`. `scope` is the module's dotted name inside its
-    parent (set by the parent); nodes it builds carry it so pictures can group them.
+    parent (set by the parent), a `Scope`; nodes it builds carry it so pictures
+    can group them.
     """
 
     scope: str = ""
@@ -123,16 +150,19 @@ class Module:
         """Tell every sub-module and parameter its dotted name (for grouping in viz).
 
         A parameter's label becomes its name inside its own module ("w0", "b").
+        Called by every constructor, so the outermost module, built last, numbers
+        the model its sub-modules now belong to.
         """
+        model = next(_model_numbers)
         for name, module in self.named_modules():
-            module.scope = name
+            module.scope = Scope(name, model)
             for attr_name, attr in vars(module).items():
                 if attr_name.startswith("_") or isinstance(attr, Module):
                     continue
                 for param_name, p in _named_values(attr_name, attr):
                     if "." in param_name and not isinstance(attr, list):
                         continue
-                    p.scope = name
+                    p.scope = module.scope
                     p.label = param_name.replace(".", "")
 
 
