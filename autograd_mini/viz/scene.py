@@ -91,7 +91,8 @@ class OpNode:
 
 @dataclass
 class Edge:
-    """An arrow; `count` > 1 means it stands for that many distinct Values."""
+    """An arrow; `count` > 1 means it stands for that many distinct Values (into or
+    out of a group), or for that many uses of one Value (`a + a`, `Value.sum([x] * n)`)."""
 
     key: str
     tail: str
@@ -307,11 +308,18 @@ def _edges(order: list[Value], boxes: dict[str, Box], box_of: dict[int, str]) ->
     for v in order:
         head_box = boxes[box_of[id(v)]]
         head = head_box.op_key or head_box.key
+        repeated: dict[str, Edge] = {}
         for parent in v.parents:
             tail = box_of[id(parent)]
             if head_box.kind == "value" and boxes[tail].kind == "value":
-                # One arrow per parent, in parent order (a + a draws two arrows).
-                edges.append(Edge(f"e{len(edges)}", tail, head))
+                # One arrow per parent, in parent order; a parent used again counts
+                # on its arrow (a + a: one arrow x2), so arrows never outnumber
+                # pairs of drawn boxes (Value.sum([x] * 10**5) would draw 10**5).
+                if tail in repeated:
+                    repeated[tail].count += 1
+                else:
+                    repeated[tail] = Edge(f"e{len(edges)}", tail, head)
+                    edges.append(repeated[tail])
             elif tail != head_box.key:
                 # Into or out of a group (or the '… more' box): one arrow per pair
                 # of boxes, counting the distinct Values it carries.
