@@ -128,7 +128,8 @@ class Module:
 
         Everything is validated first: the keys must match exactly and every value
         must be a finite real number. On any problem a ValueError or TypeError is
-        raised and no parameter changes.
+        raised and no parameter changes; an interrupt (Ctrl-C) leaves all the
+        old numbers or all the new ones.
         """
         if not isinstance(state, Mapping):
             raise TypeError(f"load_state_dict: expected a mapping, got {type(state).__name__}")
@@ -143,8 +144,15 @@ class Module:
                 f"missing {_preview(missing)}, unexpected {_preview(unexpected)}"
             )
         numbers_in_order = [_state_number(name, state[name]) for name in expected]
-        for (_, p), number in zip(named, numbers_in_order):
-            p.data = number
+        old = [p.data for _, p in named]
+        try:
+            for (_, p), number in zip(named, numbers_in_order):
+                p.data = number
+        except BaseException:
+            # Ctrl-C halfway: put every parameter back, so no mix of two states remains.
+            for (_, p), number in zip(named, old):
+                p.data = number
+            raise
 
     def _assign_scopes(self) -> None:
         """Tell every sub-module and parameter its dotted name (for grouping in viz).

@@ -184,8 +184,13 @@ def fit(
         )
     else:
         _check_optimizer_updates(optimizer, model)
-    if lr_schedule is not None and not callable(lr_schedule):
-        raise TypeError(f"fit: lr_schedule must be callable, got {type(lr_schedule).__name__}")
+    if lr_schedule is not None:
+        if not callable(lr_schedule):
+            raise TypeError(f"fit: lr_schedule must be callable, got {type(lr_schedule).__name__}")
+        # Every epoch's rate, before the first step: a schedule that goes bad in
+        # epoch 50 would otherwise stop training there with the model changed.
+        for e in range(epochs):
+            _scheduled_lr(lr_schedule, e)
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise ValueError("fit: validation_data must be a pair (X_val, y_val)")
@@ -213,7 +218,7 @@ def fit(
     try:
         for epoch in range(epochs):
             if lr_schedule is not None:
-                optimizer.lr = lr_schedule(epoch)
+                optimizer.lr = _scheduled_lr(lr_schedule, epoch)
             total, correct = 0.0, 0
             size = n if batch_size is None else batch_size
             for X_batch, t_batch in batches(
@@ -336,6 +341,14 @@ def _check_samples(X: Sequence[Any], where: str) -> int:
                     f"within ±{MAX_INPUT:g} (scale the data)"
                 )
     return width
+
+
+def _scheduled_lr(schedule: Callable[[int], float], epoch: int) -> float:
+    """`schedule(epoch)`, checked to be a finite number > 0."""
+    rate = finite_number(schedule(epoch), "fit", f"lr_schedule({epoch})")
+    if rate <= 0:
+        raise ValueError(f"fit: lr_schedule({epoch}) must be > 0, got {rate!r}")
+    return rate
 
 
 def _magnitude(v: numbers.Real | Value) -> float:

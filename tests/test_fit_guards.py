@@ -173,3 +173,24 @@ def test_messages_quote_a_bounded_excerpt_of_huge_arguments(
         make()
     message = str(caught.value)
     assert needle in message and len(message) < MESSAGE_LIMIT, message[:400]
+
+
+# ----------------------------------------------------------------------------
+# a learning-rate schedule is checked for every epoch before the first step
+# ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("bad", "error"), [(-0.1, ValueError), (float("nan"), ValueError), ("x", TypeError)]
+)
+def test_a_schedule_that_goes_bad_later_is_refused_before_training(
+    bad: object, error: type
+) -> None:
+    model, X, y = xor_model()
+
+    def schedule(epoch: int) -> object:
+        return 0.1 if epoch < 3 else bad
+
+    refused_unchanged(
+        model, error, r"fit: lr_schedule\(3\)", X=X, y=y, lr_schedule=schedule, epochs=5
+    )

@@ -1,8 +1,9 @@
 """An interrupt (Ctrl-C) or an error in the middle of training loses nothing already done.
 
-An optimizer step is all or nothing: a KeyboardInterrupt injected before any line
-the step runs (a trace function raises it there) leaves the parameters and the
-optimizer's state exactly as before the step or exactly as after it, and training
+An optimizer step is all or nothing: a KeyboardInterrupt injected before any
+line the step runs (a trace function raises it there) leaves the parameters and
+the optimizer's state exactly as before the step or exactly as after it (and
+`load_state_dict` all old or all new numbers), and training
 continued from that point ends exactly where an uninterrupted run ends. `fit`
 interrupted or failing hands the epochs it finished back on the exception, as
 `.history`.
@@ -18,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from autograd_mini import Value, optim
+from autograd_mini import Value, nn, optim
 from autograd_mini.data import make_xor
 from autograd_mini.nn import MLP
 from autograd_mini.optim import SGD, Adam, Optimizer
@@ -33,14 +34,15 @@ class Interrupted(KeyboardInterrupt):
 
 
 class InterruptAtLine:
-    """Raise Interrupted at the `n`-th line executed in optim.py's functions."""
+    """Raise Interrupted at the `n`-th line executed in the functions of one file."""
 
-    def __init__(self, n: int) -> None:
+    def __init__(self, n: int, filename: str = optim.__file__) -> None:
         self.remaining = n
         self.fired = False
+        self.filename = filename
 
     def __call__(self, frame: FrameType, event: str, arg: Any) -> Any:
-        if frame.f_code.co_filename != optim.__file__:
+        if frame.f_code.co_filename != self.filename:
             return None
         return self._local
 
@@ -155,3 +157,28 @@ def test_fit_failing_keeps_the_epochs_done_on_the_exception() -> None:
     with pytest.raises(RuntimeError, match="the loss failed") as caught:
         fit(MLP(2, [4, 1], seed=0), X, y, loss=loss, epochs=10, progress=False)
     assert caught.value.history.epochs == 2  # type: ignore[attr-defined]
+
+
+def test_an_interrupt_anywhere_in_load_state_dict_leaves_all_old_or_all_new() -> None:
+    model = MLP(2, [3, 1], seed=0)
+    old = model.state_dict()
+    new = MLP(2, [3, 1], seed=1).state_dict()
+    n = 0
+    seen = set()
+    while True:
+        n += 1
+        model.load_state_dict(old)
+        tripwire = InterruptAtLine(n, nn.__file__)
+        sys.settrace(tripwire)
+        try:
+            model.load_state_dict(new)
+        except Interrupted:
+            pass
+        finally:
+            sys.settrace(None)
+        if not tripwire.fired:
+            break
+        now = model.state_dict()
+        assert now in (old, new), f"line {n}: a mix of two states"
+        seen.add("old" if now == old else "new")
+    assert "old" in seen and n > 5
