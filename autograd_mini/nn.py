@@ -22,7 +22,7 @@ import numbers
 import operator
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Union
+from typing import Any, Union
 
 # The private helpers serve the no_grad fast path: reusing the engine's input
 # check, overflow check and sigmoid keeps its errors and its numbers (to the
@@ -56,6 +56,15 @@ class Scope(str):
         scope = super().__new__(cls, name)
         scope.model = model
         return scope
+
+    def __reduce__(self) -> tuple[type[Scope], tuple[str, int]]:
+        return Scope, (str(self), self.model)
+
+    def __deepcopy__(self, memo: dict[Any, Any]) -> Scope:
+        # A deep copy of a model is another model: one new number for all of its
+        # scopes (the memo is shared by the whole copy), so its layers stay together.
+        number = memo.setdefault(("Scope.model", self.model), next(_model_numbers))
+        return Scope(str(self), number)
 
 
 # Numbers for Scope.model; next() on a count is atomic, so threads get distinct ones.

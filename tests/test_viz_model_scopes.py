@@ -8,6 +8,8 @@ model is which, while a picture of one model keeps its plain names.
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from autograd_mini import Value
@@ -59,3 +61,17 @@ def test_names_stay_the_plain_dotted_names() -> None:
     )
     y = m1([1.0, 2.0])
     assert "layers.0.neurons.0.b" in node_names(y).values()  # type: ignore[arg-type]
+
+
+def test_a_deep_copy_is_a_model_of_its_own() -> None:
+    original = MLP(2, [2, 1], seed=0)
+    twin = copy.deepcopy(original)
+    x = [0.5, -1.0]
+    titles = [title for title, _ in group_boxes(original(x) + twin(x), "layer")]  # type: ignore[operator]
+    assert sorted(titles) == [
+        "model 1: layers.0",
+        "model 1: layers.1",
+        "model 2: layers.0",
+        "model 2: layers.1",
+    ]
+    assert twin.layers[0].scope == "layers.0" and twin.state_dict() == original.state_dict()
