@@ -101,7 +101,9 @@ def test_grouped_animation_counts_every_step_and_shows_backwards_numbers(
 ) -> None:
     model = MLP(2, [3, 1], seed=0)
     x1, x2 = [0.5, -1.0], [0.2, 0.3]
-    loss = (1 - model(x1)).relu() + (1 + model(x2)).relu()  # type: ignore[operator]
+    out1, out2 = model(x1), model(x2)
+    assert isinstance(out1, Value) and isinstance(out2, Value)
+    loss = (1 - out1).relu() + (1 + out2).relu()
     anim = animate(loss, group=group, lr=0.1)
     steps = len(trace_backward(loss))
     loss.backward()

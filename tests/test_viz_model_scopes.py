@@ -13,9 +13,16 @@ import copy
 import pytest
 
 from autograd_mini import Value
-from autograd_mini.nn import MLP, Layer
+from autograd_mini.nn import MLP, Layer, Module
 from autograd_mini.viz.scene import build_scene
 from autograd_mini.viz.trace import node_names
+
+
+def output(model: Module, x: list[float]) -> Value:
+    """The single output of `model` on `x`."""
+    out = model(x)
+    assert isinstance(out, Value)
+    return out
 
 
 def group_boxes(root: Value, group: str) -> list[tuple[str, str]]:
@@ -27,7 +34,7 @@ def group_boxes(root: Value, group: str) -> list[tuple[str, str]]:
 def test_two_models_built_alike_draw_two_boxes(group: str) -> None:
     m1, m2 = MLP(2, [1], seed=0), MLP(2, [1], seed=1)
     x = [0.5, -1.0]
-    boxes = group_boxes(m1(x) + m2(x), group)  # type: ignore[operator]
+    boxes = group_boxes(output(m1, x) + output(m2, x), group)
     assert len(boxes) == 2, boxes
     assert all(detail == "w·x + b · 3 params" for _, detail in boxes), boxes
     titles = [title for title, _ in boxes]
@@ -42,7 +49,7 @@ def test_two_models_built_alike_draw_two_boxes(group: str) -> None:
 
 def test_one_model_used_twice_is_one_group_and_keeps_its_plain_names() -> None:
     model = MLP(2, [2, 1], seed=0)
-    y = model([0.5, -1.0]) + model([1.0, 2.0])  # type: ignore[operator]
+    y = output(model, [0.5, -1.0]) + output(model, [1.0, 2.0])
     boxes = group_boxes(y, "layer")
     assert [title for title, _ in boxes] == ["layers.0", "layers.1"]
     assert boxes[0][1] == "2 neurons: w·x + b → relu (×2) · 6 params"
@@ -67,7 +74,7 @@ def test_a_deep_copy_is_a_model_of_its_own() -> None:
     original = MLP(2, [2, 1], seed=0)
     twin = copy.deepcopy(original)
     x = [0.5, -1.0]
-    titles = [title for title, _ in group_boxes(original(x) + twin(x), "layer")]  # type: ignore[operator]
+    titles = [title for title, _ in group_boxes(output(original, x) + output(twin, x), "layer")]
     assert sorted(titles) == [
         "model 1: layers.0",
         "model 1: layers.1",
