@@ -1,7 +1,7 @@
 """Every file the package writes or reads goes through here: whole, in place, bounded.
 
 Writing (`write_atomic`, `write_all`): the content goes into a new temporary
-file with a unique name in the target's own folder, is flushed to disk, and
+file with a unique name in the target's own directory, is flushed to disk, and
 is renamed over the target, so a reader sees the old file or the new one,
 never half of one, and a failed or interrupted write leaves no temporary file.
 What is at the path is respected:
@@ -55,8 +55,8 @@ def write_atomic(path: PathLike, content: str | bytes, who: str) -> None:
     `who` starts every error message ("save: ...", "Animation.save: ...").
 
     Raises:
-        FileNotFoundError, NotADirectoryError: the folder of `path` is missing
-            or not a folder.
+        FileNotFoundError, NotADirectoryError: the directory of `path` is
+            missing or not a directory.
         IsADirectoryError: `path` is a directory.
         OSError: `path` is a FIFO, device or socket, or the file cannot be
             written (the message names `path` and the reason).
@@ -138,10 +138,10 @@ def _destination(shown: str, who: str) -> tuple[str, str, int | None]:
     folder = os.path.dirname(real)
     if not os.path.exists(folder):
         where = os.path.dirname(shown) or "."
-        raise FileNotFoundError(f"{who}: folder {where!r} does not exist")
+        raise FileNotFoundError(f"{who}: directory {where!r} does not exist")
     if not os.path.isdir(folder):
         where = os.path.dirname(shown) or "."
-        raise NotADirectoryError(f"{who}: {where!r} is not a folder")
+        raise NotADirectoryError(f"{who}: {where!r} is not a directory")
     try:
         info = os.stat(real)
     except FileNotFoundError:
