@@ -30,6 +30,7 @@ from pathlib import Path
 
 import graphviz
 
+from autograd_mini._files import write_atomic
 from autograd_mini.engine import Value
 from autograd_mini.viz.escape import html_text
 from autograd_mini.viz.frames import plan_frames
@@ -212,19 +213,12 @@ class Animation:
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the standalone player to `path` (UTF-8) and return the path.
 
-        The file is written next to its destination and renamed into place, so
-        an interrupted save never leaves half a player behind.
+        Through the package's one file writer (`autograd_mini._files`): all or
+        nothing, through a symlink, keeping an existing file's permissions, and
+        refusing a directory, FIFO or device with an error naming `path`.
         """
-        target = Path(path)
-        temporary = target.with_name(f".{target.name}.tmp")
-        try:
-            temporary.write_text(self.to_html(), encoding="utf-8")
-            os.replace(temporary, target)
-        except BaseException:
-            # A failed save leaves the old player, and no half-written temporary file.
-            temporary.unlink(missing_ok=True)
-            raise
-        return target
+        write_atomic(path, self.to_html(), "Animation.save")
+        return Path(path)
 
 
 def animate(
