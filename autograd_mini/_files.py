@@ -11,7 +11,8 @@ What is at the path is respected:
   a new file gets the mode a plain ``open()`` would give it (0666 less the umask);
 - a directory, FIFO, device or socket is refused (a rename would replace it,
   and opening a FIFO would wait for a reader forever);
-- errors say what went wrong with the caller's path, never the temporary name.
+- every error reads "WHO: cannot write 'PATH': REASON" with the caller's path,
+  never the temporary name.
 
 Two processes or threads writing the same path each rename a complete file:
 the last rename wins and the file is always one whole version.
@@ -138,10 +139,12 @@ def _destination(shown: str, who: str) -> tuple[str, str, int | None]:
     folder = os.path.dirname(real)
     if not os.path.exists(folder):
         where = os.path.dirname(shown) or "."
-        raise FileNotFoundError(f"{who}: directory {where!r} does not exist")
+        raise FileNotFoundError(
+            f"{who}: cannot write {shown!r}: directory {where!r} does not exist"
+        )
     if not os.path.isdir(folder):
         where = os.path.dirname(shown) or "."
-        raise NotADirectoryError(f"{who}: {where!r} is not a directory")
+        raise NotADirectoryError(f"{who}: cannot write {shown!r}: {where!r} is not a directory")
     try:
         info = os.stat(real)
     except FileNotFoundError:
@@ -149,10 +152,10 @@ def _destination(shown: str, who: str) -> tuple[str, str, int | None]:
     except OSError as e:
         raise _about(e, shown, who) from None
     if stat.S_ISDIR(info.st_mode):
-        raise IsADirectoryError(f"{who}: {shown!r} is a directory, not a file")
+        raise IsADirectoryError(f"{who}: cannot write {shown!r}: it is a directory, not a file")
     if not stat.S_ISREG(info.st_mode):
         raise OSError(
-            f"{who}: {shown!r} is {_kind(info.st_mode)}, not a regular file; not replaced"
+            f"{who}: cannot write {shown!r}: it is {_kind(info.st_mode)}, not a regular file"
         )
     return shown, real, stat.S_IMODE(info.st_mode)
 
