@@ -7,7 +7,7 @@ as the engine's `Value.sum` and `Value.dot` do. One node instead of ~3n binary
 nodes keeps graphs readable and backward fast; the formulas are also the
 numerically stable ones (log-sum-exp, softplus from logits).
 
-Imports `autograd_mini.engine` (and `_checks` for bounded messages).
+Imports only `autograd_mini.engine`.
 
 >>> from autograd_mini import Value
 >>> s = [Value(2.0), Value(-0.5)]
@@ -24,10 +24,10 @@ import numbers
 from collections.abc import Iterable, Sequence
 from typing import Union
 
-from autograd_mini._checks import shown
+from autograd_mini import _checks
 from autograd_mini.engine import Value, _finite, _sigmoid, custom_op
 
-__all__ = ["binary_cross_entropy", "cross_entropy", "hinge", "l2", "mse"]
+__all__ = ["binary_cross_entropy", "cross_entropy", "hinge", "hinge_labels", "l2", "mse"]
 
 Prediction = Union[Value, float, int]
 
@@ -66,12 +66,36 @@ def hinge(scores: Sequence[Prediction], labels: Sequence[int]) -> Value:
     (0.25, -0.5, 0.0)
     """
     values, data = _predictions(scores, "hinge", "scores")
-    signs = _labels(labels, len(data), "hinge", allowed=(-1, 1), hint=" (map 0/1 to 2*y - 1)")
+    signs = _labels(
+        labels, len(data), "hinge", allowed=(-1, 1), hint=" (hinge_labels maps 0/1 to -1/+1)"
+    )
     n = len(data)
     margins = [1.0 - y * s for s, y in zip(data, signs, strict=True)]
     total = _finite(math.fsum(m for m in margins if m > 0.0) / n, "hinge")
     locals_ = [-y / n if m > 0.0 else 0.0 for m, y in zip(margins, signs, strict=True)]
     return custom_op(total, values, "hinge", _for_values(scores, locals_))
+
+
+def hinge_labels(labels: Iterable[int]) -> list[int]:
+    """Binary class labels as the signs `hinge` wants: 0 -> -1 and 1 -> +1 (-1 stays -1).
+
+    >>> hinge_labels([0, 1, 1, -1])
+    [-1, 1, 1, -1]
+    >>> hinge_labels([2])
+    Traceback (most recent call last):
+        ...
+    ValueError: hinge_labels: labels must be 0/1 or -1/+1, got 2
+    """
+    signs: list[int] = []
+    for label in labels:
+        if isinstance(label, bool) or not isinstance(label, numbers.Real):
+            raise TypeError(f"hinge_labels: labels must be numbers, got {type(label).__name__}")
+        if label not in (0, 1, -1):
+            raise ValueError(
+                f"hinge_labels: labels must be 0/1 or -1/+1, got {_checks.shown(label)}"
+            )
+        signs.append(1 if label == 1 else -1)
+    return signs
 
 
 # ----------------------------------------------------------------------------
@@ -147,7 +171,7 @@ def cross_entropy(
         if isinstance(c, bool) or not isinstance(c, numbers.Integral) or not 0 <= int(c) < k:
             raise ValueError(
                 f"cross_entropy: class index of sample {i} must be an int in [0, {k}), "
-                f"got {shown(c)}"
+                f"got {_checks.shown(c)}"
             )
         # Shift by the max so every exp argument is <= 0: no overflow, and the
         # largest term is exactly 1 so the log never sees 0.
@@ -209,7 +233,7 @@ def _predictions(preds: object, op: str, what: str) -> tuple[list[Value], list[f
             values.append(p)
             data.append(p.data)
         else:
-            data.append(_real(p, op, f"{what}[{i}]"))
+            data.append(_checks.number(p, op, f"{what}[{i}]"))
     return values, data
 
 
@@ -225,7 +249,7 @@ def _targets(targets: object, n: int, op: str) -> list[float]:
         raise ValueError(
             f"{op}: predictions and targets must have the same length, got {n} and {len(targets)}"
         )
-    return [_real(t, op, f"targets[{i}]") for i, t in enumerate(targets)]
+    return [_checks.number(t, op, f"targets[{i}]") for i, t in enumerate(targets)]
 
 
 def _labels(labels: object, n: int, op: str, allowed: tuple[int, int], hint: str = "") -> list[int]:
@@ -239,16 +263,7 @@ def _labels(labels: object, n: int, op: str, allowed: tuple[int, int], hint: str
     for i, y in enumerate(labels):
         if isinstance(y, bool) or not isinstance(y, numbers.Real) or y not in allowed:
             raise ValueError(
-                f"{op}: labels[{i}] must be one of {list(allowed)}, got {shown(y)}{hint}"
+                f"{op}: labels[{i}] must be one of {list(allowed)}, got {_checks.shown(y)}{hint}"
             )
         out.append(allowed[allowed.index(y)])  # the int itself, also for 1.0
     return out
-
-
-def _real(x: object, op: str, what: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{op}: {what} must be a real number or a Value, got {type(x).__name__}")
-    value = float(x)
-    if not math.isfinite(value):
-        raise ValueError(f"{op}: {what} must be finite, got {shown(x)}")
-    return value

@@ -21,11 +21,10 @@ Imports `autograd_mini.engine` and `autograd_mini.nn` (to name a Module's parame
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from autograd_mini._checks import count, shown
+from autograd_mini import _checks
 from autograd_mini.engine import Value
 from autograd_mini.nn import Module
 
@@ -80,7 +79,7 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        self._lr = _check_number(value, type(self).__name__, "lr", low=0.0, low_inclusive=False)
+        self._lr = _checks.number(value, type(self).__name__, "lr", low=0.0, low_open=True)
 
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0.0 (leaf gradients accumulate otherwise)."""
@@ -100,17 +99,30 @@ class Optimizer:
         for name, value in zip(self.names, new_data, strict=True):
             if not math.isfinite(value):
                 raise NonFiniteUpdateError(
-                    f"{type(self).__name__}: the update of parameter {shown(name)} is not finite "
-                    f"({value!r}); no parameter was changed"
+                    f"{type(self).__name__}: the update of parameter {_checks.shown(name)} "
+                    f"is not finite ({value!r}); no parameter was changed"
                 )
         self._commit(new_data, new_state)
+
+    def buffers(self) -> dict[str, list[float]]:
+        """Copies of the per-parameter state, each list in `params` order.
+
+        Adam's moment estimates "m" and "v"; SGD's "momentum" buffers (none
+        before the first step or without momentum).
+
+        >>> from autograd_mini import Value
+        >>> w = Value(1.0); opt = Adam([w], lr=0.1); w.grad = 2.0; opt.step()
+        >>> {name: [round(x, 4) for x in values] for name, values in opt.buffers().items()}
+        {'m': [0.2], 'v': [0.004]}
+        """
+        return {}
 
     def _check_grads(self) -> None:
         for name, p in zip(self.names, self.params, strict=True):
             if not math.isfinite(p.grad):
                 raise ValueError(
-                    f"{type(self).__name__}: gradient of parameter {shown(name)} is {p.grad!r}; "
-                    "no parameter was changed"
+                    f"{type(self).__name__}: gradient of parameter {_checks.shown(name)} "
+                    f"is {p.grad!r}; no parameter was changed"
                 )
 
     def _proposal(self) -> tuple[list[float], object]:
@@ -163,10 +175,15 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        self.momentum = _check_number(momentum, "SGD", "momentum", low=0.0, high=1.0)
-        self.weight_decay = _check_number(weight_decay, "SGD", "weight_decay", low=0.0)
+        self.momentum = _checks.number(
+            momentum, "SGD", "momentum", low=0.0, high=1.0, high_open=True
+        )
+        self.weight_decay = _checks.number(weight_decay, "SGD", "weight_decay", low=0.0)
         # The momentum buffers, one per parameter; None until the first step.
         self._state: list[float] | None = None
+
+    def buffers(self) -> dict[str, list[float]]:
+        return {} if self._state is None else {"momentum": self._state[:]}
 
     def _proposal(self) -> tuple[list[float], list[float] | None]:
         wd, mu = self.weight_decay, self.momentum
@@ -207,13 +224,13 @@ class Adam(Optimizer):
             raise TypeError(f"Adam: betas must be a pair of numbers, got {type(betas).__name__}")
         pair = tuple(betas)
         if len(pair) != 2:
-            raise ValueError(f"Adam: betas must be a pair of numbers, got {shown(betas)}")
+            raise ValueError(f"Adam: betas must be a pair of numbers, got {_checks.shown(betas)}")
         self.betas = (
-            _check_number(pair[0], "Adam", "betas[0]", low=0.0, high=1.0),
-            _check_number(pair[1], "Adam", "betas[1]", low=0.0, high=1.0),
+            _checks.number(pair[0], "Adam", "betas[0]", low=0.0, high=1.0, high_open=True),
+            _checks.number(pair[1], "Adam", "betas[1]", low=0.0, high=1.0, high_open=True),
         )
-        self.eps = _check_number(eps, "Adam", "eps", low=0.0, low_inclusive=False)
-        self.weight_decay = _check_number(weight_decay, "Adam", "weight_decay", low=0.0)
+        self.eps = _checks.number(eps, "Adam", "eps", low=0.0, low_open=True)
+        self.weight_decay = _checks.number(weight_decay, "Adam", "weight_decay", low=0.0)
         # (steps taken, first moments, second moments): one tuple, so a step's
         # count and moments always change in the same assignment.
         zeros = [0.0] * len(self.params)
@@ -223,6 +240,10 @@ class Adam(Optimizer):
     def steps(self) -> int:
         """How many steps this optimizer has taken (Adam's t)."""
         return self._state[0]
+
+    def buffers(self) -> dict[str, list[float]]:
+        _, moments1, moments2 = self._state
+        return {"m": moments1[:], "v": moments2[:]}
 
     def _proposal(self) -> tuple[list[float], tuple[int, list[float], list[float]]]:
         b1, b2 = self.betas
@@ -240,7 +261,7 @@ class Adam(Optimizer):
                 # g*g overflowed: the update would still be finite (m / inf = 0), but
                 # v = inf would freeze this parameter for every later step.
                 raise NonFiniteUpdateError(
-                    f"Adam: the squared gradient of parameter {shown(name)} overflows "
+                    f"Adam: the squared gradient of parameter {_checks.shown(name)} overflows "
                     f"(gradient {g!r}); no parameter was changed"
                 )
             m_new.append(m)
@@ -261,9 +282,9 @@ def linear_decay(start: float, end: float, epochs: int) -> Callable[[int], float
     >>> [round(schedule(e), 2) for e in range(4)]
     [1.0, 0.7, 0.4, 0.1]
     """
-    first = _check_number(start, "linear_decay", "start", low=0.0, low_inclusive=False)
-    last = _check_number(end, "linear_decay", "end", low=0.0, low_inclusive=False)
-    total = _check_epochs(epochs, "linear_decay")
+    first = _checks.number(start, "linear_decay", "start", low=0.0, low_open=True)
+    last = _checks.number(end, "linear_decay", "end", low=0.0, low_open=True)
+    total = _checks.count(epochs, "linear_decay", "epochs")
 
     def schedule(epoch: int) -> float:
         fraction = min(max(epoch, 0), total - 1) / max(total - 1, 1)
@@ -279,11 +300,11 @@ def step_decay(start: float, factor: float, every: int) -> Callable[[int], float
     >>> [schedule(e) for e in range(5)]
     [1.0, 1.0, 0.5, 0.5, 0.25]
     """
-    first = _check_number(start, "step_decay", "start", low=0.0, low_inclusive=False)
-    ratio = _check_number(factor, "step_decay", "factor", low=0.0, low_inclusive=False)
+    first = _checks.number(start, "step_decay", "start", low=0.0, low_open=True)
+    ratio = _checks.number(factor, "step_decay", "factor", low=0.0, low_open=True)
     if ratio > 1.0:
-        raise ValueError(f"step_decay: factor must be <= 1, got {shown(factor)}")
-    period = _check_epochs(every, "step_decay", what="every")
+        raise ValueError(f"step_decay: factor must be <= 1, got {_checks.shown(factor)}")
+    period = _checks.count(every, "step_decay", "every")
 
     def schedule(epoch: int) -> float:
         return first * ratio ** (max(epoch, 0) // period)
@@ -301,32 +322,3 @@ def _param_name(p: object, index: int) -> str:
     if isinstance(p, Value) and p.label:
         return f"{p.scope}.{p.label}" if p.scope else p.label
     return f"#{index}"
-
-
-def _check_number(
-    value: object,
-    where: str,
-    what: str,
-    low: float,
-    high: float | None = None,
-    low_inclusive: bool = True,
-) -> float:
-    """A finite float in [low, high) (or (low, ...) when not low_inclusive)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{where}: {what} must be a number, got {type(value).__name__}")
-    try:
-        number = float(value)
-    except OverflowError:  # an int too large for a float
-        number = math.inf
-    too_low = number < low or (not low_inclusive and number == low)
-    too_high = high is not None and number >= high
-    if not math.isfinite(number) or too_low or too_high:
-        bound = f">= {low:g}" if low_inclusive else f"> {low:g}"
-        if high is not None:
-            bound += f" and < {high:g}"
-        raise ValueError(f"{where}: {what} must be {bound}, got {shown(value)}")
-    return number
-
-
-def _check_epochs(value: object, where: str, what: str = "epochs") -> int:
-    return count(value, where, what)

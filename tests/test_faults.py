@@ -81,15 +81,8 @@ def test_forward_fault_raises_an_error_naming_the_op_and_value(
     assert "\n" not in message
 
 
-def test_division_by_zero_is_both_value_error_and_zero_division_error() -> None:
-    with pytest.raises(ZeroDivisionError):
-        V(1.0) / 0.0
-    with pytest.raises(ValueError):
-        V(1.0) / 0.0
-
-
 def test_error_messages_stay_short_for_huge_inputs() -> None:
-    # Found by this suite: the message used to quote all 401 digits of the int.
+    # Quoting all 401 digits of the int would make a message nobody can read.
     with pytest.raises(OverflowError) as caught:
         V(10**400)
     assert len(str(caught.value)) < 200

@@ -9,6 +9,8 @@ Plus the engine's own contracts: backward() twice, no_grad, fused sum/dot.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import autograd
 import autograd.numpy as anp
 import pytest
@@ -196,7 +198,7 @@ def _operand_lists(draw: st.DrawFn, n: int | None = None) -> list[Value | float]
     return [draw(st.one_of(st.sampled_from(pool), _numbers)) for _ in range(size)]
 
 
-def _leaves(items: list[object]) -> list[Value]:
+def _leaves(items: Sequence[object]) -> list[Value]:
     unique: dict[int, Value] = {}
     for item in items:
         if isinstance(item, Value):

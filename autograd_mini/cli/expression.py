@@ -110,10 +110,11 @@ def parse_assignment(text: str) -> tuple[str, float]:
 
     >>> parse_assignment("a=-3.5")
     ('a', -3.5)
-    >>> parse_assignment("2x=1")
-    Traceback (most recent call last):
-    ...
-    autograd_mini.expression.ExpressionError: --set: '2x' is not a valid name (expected NAME=VALUE)
+    >>> try:
+    ...     parse_assignment("2x=1")
+    ... except ExpressionError as error:
+    ...     print(error)
+    --set: '2x' is not a valid name (expected NAME=VALUE)
     """
     name, sep, number = text.partition("=")
     name, number = name.strip(), number.strip()
