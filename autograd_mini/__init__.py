@@ -13,9 +13,9 @@ Build expressions from `Value`s, call `backward()`, read `.grad`:
 (`autograd_mini.serialization`).
 """
 
-from autograd_mini.engine import Value, no_grad
+from autograd_mini.engine import Value, grad, no_grad
 from autograd_mini.serialization import load, save
 
-__all__ = ["Value", "__version__", "load", "no_grad", "save"]
+__all__ = ["Value", "__version__", "grad", "load", "no_grad", "save"]
 
 __version__ = "0.1.0"

@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from autograd_mini.engine import Value, _check_real
+from autograd_mini.engine import Value, _check_real, backward_steps
 from autograd_mini.viz.escape import clean_text, format_number, html_text
 from autograd_mini.viz.scene import Scene, reading_order, require_value
 
@@ -199,9 +199,9 @@ def trace_backward(root: Value, gradient: float = 1.0) -> Trace:
     """
     require_value(root, "trace_backward")
     names = node_names(root)
-    grads = {id(root): _check_real(gradient, "trace_backward")}
+    seed = _check_real(gradient, "trace_backward")
     trace = Trace()
-    for index, (node, upstream, contributions, totals) in enumerate(_replay(root, grads), 1):
+    for index, (node, upstream, contributions, totals) in enumerate(_replay(root, seed), 1):
         trace.append(_step(index, node, upstream, contributions, totals, names))
     return trace
 
@@ -215,8 +215,9 @@ def final_grads(root: Value) -> dict[int, float]:
     6.0
     """
     grads = {id(root): 1.0}
-    for _ in _replay(root, grads):
-        pass
+    for node, _, _, totals in _replay(root, 1.0):
+        for parent, total in zip(node.parents, totals):
+            grads[id(parent)] = total
     return grads
 
 
@@ -248,10 +249,9 @@ def drawn_trace(root: Value, scene: Scene, names: dict[int, str]) -> Trace:
     not one Step. `names` needs the nodes `drawn_names` names.
     """
     boxes = {box.key: box for box in scene.boxes}
-    grads = {id(root): 1.0}
     slots: list[Step | _Bundle] = []
     bundles: dict[str, _Bundle] = {}
-    for index, (node, upstream, contributions, totals) in enumerate(_replay(root, grads), 1):
+    for index, (node, upstream, contributions, totals) in enumerate(_replay(root, 1.0), 1):
         key = scene.box_of[id(node)]
         if boxes[key].kind == "value":
             slots.append(_step(index, node, upstream, contributions, totals, names))
@@ -295,27 +295,25 @@ class _Bundle:
 
 
 def _replay(
-    root: Value, grads: dict[int, float]
+    root: Value, seed: float
 ) -> Iterator[tuple[Value, float, tuple[float, ...], tuple[float, ...]]]:
-    """`backward()`'s loop on `grads` (seeded with the root's): each node's turn.
+    """Each node's turn in the backward pass: (node, upstream grad, contribution
+    to each parent, each parent's total right after).
 
-    Yields (node, upstream grad, contribution to each parent, each parent's
-    total right after). Same order and same arithmetic as Value.backward(), so
-    the floats agree bit for bit.
+    The engine's own walk (`backward_steps`, the one backward() takes in anomaly
+    mode and with create_graph), so the numbers are backward()'s, bit for bit.
     """
-    for node in reversed(root.topological_order()):
-        if not node.parents:
-            continue
-        upstream_grad = grads.get(id(node), 0.0)
-        contributions: list[float] = []
-        totals: list[float] = []
-        for parent, local_grad in zip(node.parents, node.local_grads):
-            contribution = local_grad * upstream_grad
-            total = grads.get(id(parent), 0.0) + contribution
-            grads[id(parent)] = total
-            contributions.append(contribution)
-            totals.append(total)
-        yield node, upstream_grad, tuple(contributions), tuple(totals)
+    for step in backward_steps(root, seed):
+        yield (
+            step.node,
+            _number(step.upstream),
+            tuple(_number(c) for c in step.contributions),
+            tuple(_number(g) for g in step.parent_grads),
+        )
+
+
+def _number(g: float | Value) -> float:
+    return g.data if isinstance(g, Value) else g
 
 
 def _step(
