@@ -128,3 +128,10 @@ def test_demo_sizes_are_bounded_with_a_clear_error(option: str, value: str, need
     assert proc.returncode == 2
     line = one_error_line(proc)
     assert needle in line and "at most" in line and len(line) < 300
+
+
+def test_demo_refuses_layers_and_samples_that_together_would_not_fit_in_memory() -> None:
+    proc = run(["demo", "--hidden", "512,512", "--samples", "10000", "--no-progress"])
+    assert proc.returncode == 2
+    line = one_error_line(proc)
+    assert "--hidden 512,512 with --samples 10000" in line and "at most" in line
