@@ -226,4 +226,5 @@ def test_load_refuses_a_file_over_the_size_limit_before_reading(tmp_path: Path) 
     with pytest.raises(ValueError, match=r"huge\.json.*larger than") as caught:
         load(path)
     assert len(str(caught.value)) < 300
+    assert f"({MAX_MODEL_BYTES + 1:,})" in str(caught.value)  # told by its size, not by reading
     assert MAX_MODEL_BYTES >= 8 * 2**20  # room for an MLP far bigger than a lesson's
