@@ -38,7 +38,14 @@ import stat
 from collections.abc import Sequence
 from typing import Union
 
-__all__ = ["PathLike", "read_limited", "same_file", "write_all", "write_atomic"]
+__all__ = [
+    "PathLike",
+    "check_destination",
+    "read_limited",
+    "same_file",
+    "write_all",
+    "write_atomic",
+]
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -88,6 +95,19 @@ def write_all(files: Sequence[tuple[PathLike, str | bytes]], who: str) -> None:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
         raise
+
+
+def check_destination(path: PathLike, who: str) -> None:
+    """Raise now the error `write_atomic(path, ...)` would raise about the path itself.
+
+    For callers with slow content to make (a film), so a bad path fails at once.
+
+    >>> check_destination("/no/such/dir/f.html", "Film.save")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+        ...
+    FileNotFoundError: Film.save: cannot write '/no/such/dir/f.html': directory ... does not exist
+    """
+    _destination(os.fspath(path), who)
 
 
 def read_limited(path: PathLike, who: str, limit: int) -> bytes:

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import autograd_mini
-from autograd_mini import load, save, serialization
+from autograd_mini import _files, load, save, serialization
 from autograd_mini.nn import MLP, Layer, Module, Neuron
 
 
@@ -537,7 +537,7 @@ def test_os_errors_about_the_temp_file_name_the_target_and_leave_nothing(tmp_pat
     def refused_replace(src, dst):
         raise PermissionError(13, "Permission denied", src, None, dst)
 
-    monkeypatch.setattr(serialization.os, "replace", refused_replace)
+    monkeypatch.setattr(_files.os, "replace", refused_replace)
     with pytest.raises(PermissionError) as caught:
         save(Neuron(1, seed=0), target)
     assert str(caught.value) == f"save: cannot write {str(target)!r}: Permission denied"

@@ -115,7 +115,8 @@ def test_grouped_animation_counts_every_step_and_shows_backwards_numbers(
     )
     assert singles + in_groups == steps
     grads = {f"{p.scope}.{p.label}": p.grad for p in model.parameters()}
-    listed = [line.split(": ", 1) for line in anim.captions[-1].splitlines()[1:] if ": " in line]
+    update = next(c for c, p in zip(anim.captions, anim.phases, strict=True) if p == "update")
+    listed = [line.split(": ", 1) for line in update.splitlines()[1:] if ": " in line]
     assert len(listed) >= 6
     for name, update in listed:
         assert f" - 0.1 × {format_number(grads[name])} = " in update, (name, update)
