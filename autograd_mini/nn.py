@@ -26,6 +26,7 @@ from typing import Union
 # check, overflow check and sigmoid keeps its errors and its numbers (to the
 # bit) the same as those of the graph-building path.
 from autograd_mini import _checks
+from autograd_mini._dense import dense
 from autograd_mini.engine import Value, _check_real, _finite, _sigmoid, is_grad_enabled
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron"]
@@ -150,7 +151,7 @@ class Module:
 
 
 class Neuron(Module):
-    """activation(w . x + b) as one fused dot node plus one activation node.
+    """activation(w . x + b) as one fused graph node (its op reads "relu(dot)").
 
     Args:
         nin: number of inputs.
@@ -185,13 +186,8 @@ class Neuron(Module):
         return self._forward(x)
 
     def _forward(self, x: Sequence[Input]) -> Value:
-        """forward() on inputs its caller has checked (Layer checks once for all neurons)."""
-        out = Value.dot(self.w, x, bias=self.b)
-        out.scope = self.scope
-        if self.activation != "linear":
-            out = getattr(out, self.activation)()
-            out.scope = self.scope
-        return out
+        """forward() on inputs its caller has checked: one fused node (see _dense)."""
+        return dense([self], x, self.activation)[0]
 
     def _forward_data(self, x: list[float]) -> float:
         """The same computation on plain floats, for no_grad: no nodes at all.
@@ -238,7 +234,8 @@ class Layer(Module):
         return self._forward(x)
 
     def _forward(self, x: Sequence[Input]) -> list[Value]:
-        return [neuron._forward(x) for neuron in self.neurons]
+        # One pass over the inputs for all neurons (see _dense).
+        return dense(self.neurons, x, self.activation)
 
     def _forward_data(self, x: list[float]) -> list[float]:
         return [neuron._forward_data(x) for neuron in self.neurons]

@@ -1,0 +1,175 @@
+"""A layer's forward pass with one graph node per neuron: activation(w·x + b) fused.
+
+`nn.Layer` and `nn.Neuron` build their nodes here. Each neuron becomes ONE node
+whose parents are its weights, the layer's input Values (if any) and its bias, and
+whose stored local derivatives already include the activation's slope s:
+
+    d(out)/d(w_i) = x_i * s      d(out)/d(x_i) = w_i * s      d(out)/d(b) = s
+
+So backward() passes each gradient on once, not twice (dot node, then activation
+node). The layer reads its inputs' numbers once for all its neurons, and where the
+slope is 1 (relu on, linear) the neurons share one tuple of local derivatives.
+The numbers are those of `Value.dot` followed by the activation method, to the bit.
+
+A fused node carries a derivative rule like every op, so `backward(create_graph=True)`
+and Hessians go through networks unchanged. Expressions a learner writes by hand
+never take this path: `x * w + b` is still one node per operator.
+
+Imports only `autograd_mini.engine`.
+
+>>> from autograd_mini.nn import Neuron
+>>> n = Neuron(2, activation="tanh", seed=0)
+>>> (out,) = dense([n], [0.5, -1.0], "tanh")
+>>> out.op, len(out.parents)  # two weights and the bias
+('tanh(dot)', 3)
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+from collections.abc import Sequence
+from functools import partial
+from typing import Protocol, Union
+
+from autograd_mini.engine import (
+    _DOT,
+    _DOT_PAIRED,
+    Derivative,
+    OpName,
+    Value,
+    _check_real,
+    _finite,
+    _node,
+    _sigmoid,
+)
+
+__all__ = ["FUSED_OPS", "dense"]
+
+Input = Union[Value, float, int]
+
+
+class NeuronParameters(Protocol):
+    """What `dense` reads from a neuron: weights, bias, and the scope its node gets."""
+
+    w: list[Value]
+    b: Value
+    scope: str
+
+
+FUSED_OPS: dict[str, str] = {"relu": "relu(dot)", "tanh": "tanh(dot)", "sigmoid": "sigmoid(dot)"}
+"""The op label of a fused neuron node, by activation (a linear neuron is a plain dot)."""
+
+_ONE = (1.0,)
+_zeros: dict[int, tuple[float, ...]] = {}
+
+
+def dense(neurons: Sequence[NeuronParameters], x: Sequence[Input], activation: str) -> list[Value]:
+    """One node per neuron: activation(w·x + b), for inputs the caller has checked.
+
+    Inputs that are all numbers or all Values take the fused path; a mix of both
+    (rare: a caller passing some Values) is computed as `Value.dot` then the
+    activation, two nodes per neuron, with the same numbers.
+    """
+    x_data = [v.data if type(v) is Value else _check_real(v, "dot") for v in x]
+    # A list, not tuple(generator): a tuple grown from an iterator is resized in
+    # place and then freed onto CPython's tuple free list without ever being taken
+    # from it, and that list filling up reads as growing memory in tracemalloc.
+    x_values = [v for v in x if type(v) is Value]
+    if x_values and len(x_values) != len(x_data):
+        return [_two_nodes(neuron, x, activation) for neuron in neurons]
+    paired = bool(x_values)
+    x_slopes = tuple(x_data)
+    if activation == "linear":
+        label = _DOT_PAIRED if paired else _DOT
+    elif paired:
+        label = _PAIRED_LABELS[activation]
+    else:
+        # The rule needs the input numbers: with a slope such as tanh's they cannot
+        # be read back from the stored products x_i * s.
+        label = OpName(FUSED_OPS[activation], partial(_fused_rule, activation, x_slopes))
+    shared = x_slopes + _ONE  # the local derivatives of every neuron where s == 1
+    outs = []
+    mul = operator.mul
+    for neuron in neurons:
+        weights = neuron.w
+        bias = neuron.b
+        w_data = [w.data for w in weights]
+        total = sum(map(mul, w_data, x_data))
+        total += bias.data  # as Value.dot: the products' sum, then the bias
+        z = _finite(total, "dot")
+        if paired:
+            parents = (*weights, *x_values, bias)
+            slopes = x_slopes + tuple(w_data) + _ONE
+        else:
+            parents = (*weights, bias)
+            slopes = shared
+        if activation == "relu":
+            if z > 0.0:
+                out = z
+            else:
+                out, slopes = 0.0, _zeros_like(slopes)
+        elif activation == "tanh":
+            out = math.tanh(z)
+            s = 1.0 - out * out
+            slopes = tuple([g * s for g in slopes])
+        elif activation == "sigmoid":
+            out = _sigmoid(z)
+            s = out * (1.0 - out)
+            slopes = tuple([g * s for g in slopes])
+        else:
+            out = z
+        node = _node(out, parents, label, slopes)
+        node.scope = neuron.scope
+        outs.append(node)
+    return outs
+
+
+def _two_nodes(neuron: NeuronParameters, x: Sequence[Input], activation: str) -> Value:
+    out = Value.dot(neuron.w, x, bias=neuron.b)
+    out.scope = neuron.scope
+    if activation != "linear":
+        out = getattr(out, activation)()
+        out.scope = neuron.scope
+    return out
+
+
+def _zeros_like(slopes: tuple[float, ...]) -> tuple[float, ...]:
+    """A shared tuple of zeros as long as `slopes` (a relu that is off passes nothing on)."""
+    zeros = _zeros.get(len(slopes))
+    if zeros is None:
+        zeros = _zeros[len(slopes)] = (0.0,) * len(slopes)
+    return zeros
+
+
+def _activation_slope(activation: str, node: Value) -> Derivative:
+    """s, the activation's derivative at the node, as a Value where it is not constant."""
+    if activation == "tanh":
+        return 1.0 - node * node
+    if activation == "sigmoid":
+        return node * (1.0 - node)
+    return node.local_grads[-1]  # relu: the bias's slope is s itself, 1.0 or 0.0
+
+
+def _fused_rule(
+    activation: str, inputs: tuple[float, ...] | None, node: Value
+) -> tuple[Derivative, ...]:
+    """d(out)/d(parent) written with Value ops: x_i * s, w_i * s (paired inputs), s."""
+    s = _activation_slope(activation, node)
+    parents = node.parents
+    if inputs is None:  # parents: n weights, n input Values, the bias
+        n = len(parents) // 2
+        partners: Sequence[Derivative] = parents[n : 2 * n] + parents[:n]
+    else:  # parents: the weights, the bias
+        partners = inputs
+    if type(s) is float:
+        if s == 0.0:
+            return node.local_grads
+        if s == 1.0:
+            return (*partners, 1.0)
+    return (*[p * s for p in partners], s)
+
+
+_PAIRED_LABELS = {
+    name: OpName(text, partial(_fused_rule, name, None)) for name, text in FUSED_OPS.items()
+}
