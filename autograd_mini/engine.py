@@ -569,10 +569,14 @@ class Value:
                 upstream_grad = node.grad
                 if not -_INF < upstream_grad < _INF:
                     raise _gradient_overflow(order, node, _grad_attribute)
-                # `+=` because a node that feeds several consumers receives one
-                # contribution from each of them.
-                for parent, local_grad in zip(node.parents, node.local_grads):
-                    parent.grad += local_grad * upstream_grad
+                local_grads = node.local_grads
+                # All slopes 0.0 (a relu that is off; a leaf has none) add nothing:
+                # skipped, to the bit the same (NaN and inf are truthy).
+                if any(local_grads):
+                    # `+=` because a node that feeds several consumers receives one
+                    # contribution from each of them.
+                    for parent, local_grad in zip(node.parents, local_grads):
+                        parent.grad += local_grad * upstream_grad
         except BaseException:
             # A failed pass adds nothing: leaves keep the gradients they had.
             for leaf, earlier in zip(leaves, earlier_grads):
