@@ -40,6 +40,8 @@ from autograd_mini.engine import (
     Value,
     _check_real,
     _finite,
+    _grad_enabled,
+    _new_value,
     _node,
     _sigmoid,
 )
@@ -61,6 +63,8 @@ FUSED_OPS: dict[str, str] = {"relu": "relu(dot)", "tanh": "tanh(dot)", "sigmoid"
 """The op label of a fused neuron node, by activation (a linear neuron is a plain dot)."""
 
 _ONE = (1.0,)
+_INF = math.inf
+_data = operator.attrgetter("data")
 _zeros: dict[int, tuple[float, ...]] = {}
 
 
@@ -88,38 +92,46 @@ def dense(neurons: Sequence[NeuronParameters], x: Sequence[Input], activation: s
         # The rule needs the input numbers: with a slope such as tanh's they cannot
         # be read back from the stored products x_i * s.
         label = OpName(FUSED_OPS[activation], partial(_fused_rule, activation, x_slopes))
-    shared = x_slopes + _ONE  # the local derivatives of every neuron where s == 1
+    width = len(x_slopes) * (2 if paired else 1) + 1
+    shared = x_slopes + _ONE  # every float-input neuron's slopes where s == 1
+    zeros = _zeros_like(width)  # a relu that is off: every slope 0
+    tracked = _grad_enabled()
     outs = []
     mul = operator.mul
     for neuron in neurons:
         weights = neuron.w
         bias = neuron.b
-        w_data = [w.data for w in weights]
+        w_data = list(map(_data, weights))
         total = sum(map(mul, w_data, x_data))
         total += bias.data  # as Value.dot: the products' sum, then the bias
-        z = _finite(total, "dot")
-        if paired:
-            parents = (*weights, *x_values, bias)
-            slopes = x_slopes + tuple(w_data) + _ONE
-        else:
-            parents = (*weights, bias)
-            slopes = shared
-        if activation == "relu":
-            if z > 0.0:
-                out = z
+        if not -_INF < total < _INF:
+            _finite(total, "dot")  # raises OverflowError naming the op
+        if activation == "tanh" or activation == "sigmoid":
+            if activation == "tanh":
+                out = math.tanh(total)
+                s = 1.0 - out * out
             else:
-                out, slopes = 0.0, _zeros_like(slopes)
-        elif activation == "tanh":
-            out = math.tanh(z)
-            s = 1.0 - out * out
-            slopes = tuple([g * s for g in slopes])
-        elif activation == "sigmoid":
-            out = _sigmoid(z)
-            s = out * (1.0 - out)
-            slopes = tuple([g * s for g in slopes])
+                out = _sigmoid(total)
+                s = out * (1.0 - out)
+            slopes = tuple(
+                [g * s for g in (*x_slopes, *w_data, 1.0)] if paired else [g * s for g in shared]
+            )
+        elif activation == "relu" and not total > 0.0:
+            out, slopes = 0.0, zeros
+        else:  # relu that is on, linear: s == 1
+            out = total
+            slopes = (*x_slopes, *w_data, 1.0) if paired else shared
+        parents = (*weights, *x_values, bias) if paired else (*weights, bias)
+        if tracked:  # what engine._node does, inline: this runs once per neuron and sample
+            node = _new_value(Value)
+            node.data = out
+            node.grad = 0.0
+            node.label = ""
+            node.op = label
+            node.parents = parents
+            node.local_grads = slopes
         else:
-            out = z
-        node = _node(out, parents, label, slopes)
+            node = _node(out, parents, label, slopes)
         node.scope = neuron.scope
         outs.append(node)
     return outs
@@ -134,11 +146,11 @@ def _two_nodes(neuron: NeuronParameters, x: Sequence[Input], activation: str) ->
     return out
 
 
-def _zeros_like(slopes: tuple[float, ...]) -> tuple[float, ...]:
-    """A shared tuple of zeros as long as `slopes` (a relu that is off passes nothing on)."""
-    zeros = _zeros.get(len(slopes))
+def _zeros_like(width: int) -> tuple[float, ...]:
+    """A shared tuple of `width` zeros (a relu that is off passes nothing on)."""
+    zeros = _zeros.get(width)
     if zeros is None:
-        zeros = _zeros[len(slopes)] = (0.0,) * len(slopes)
+        zeros = _zeros[width] = (0.0,) * width
     return zeros
 
 
