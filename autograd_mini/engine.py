@@ -1004,6 +1004,7 @@ def _topological_order(roots: Sequence[Value]) -> list[Value]:
     stack: list[Value | None] = [*roots]
     stack.reverse()  # the first root is expanded first
     push, pop, append, mark = stack.append, stack.pop, order.append, visited.add
+    placed = visited.issuperset
     while stack:
         node = pop()
         if node is None:
@@ -1012,9 +1013,17 @@ def _topological_order(roots: Sequence[Value]) -> list[Value]:
         if node in visited:  # pushed twice, by two children, before it was expanded
             continue
         mark(node)
+        parents = node.parents
+        # Seen parents are already in `order` (in a DAG none can be waiting under a
+        # marker), so when all are seen the node goes straight in: one C-level check
+        # instead of a loop, for the many nodes whose inputs were met before (every
+        # neuron of a layer after the first shares the layer's inputs).
+        if placed(parents):
+            append(node)
+            continue
         push(node)
         push(None)
-        for parent in node.parents:
+        for parent in parents:
             if parent not in visited:
                 if parent.parents:
                     push(parent)
