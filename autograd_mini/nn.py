@@ -26,7 +26,7 @@ from typing import Union
 # check, overflow check and sigmoid keeps its errors and its numbers (to the
 # bit) the same as those of the graph-building path.
 from autograd_mini import _checks
-from autograd_mini._dense import dense
+from autograd_mini._dense import dense, dense_data
 from autograd_mini.engine import Value, _check_real, _finite, _sigmoid, is_grad_enabled
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron"]
@@ -238,7 +238,7 @@ class Layer(Module):
         return dense(self.neurons, x, self.activation)
 
     def _forward_data(self, x: list[float]) -> list[float]:
-        return [neuron._forward_data(x) for neuron in self.neurons]
+        return dense_data(self.neurons, x, self.activation)
 
     def __repr__(self) -> str:
         return f"Layer(nin={self.nin}, nout={self.nout}, activation={self.activation!r})"
