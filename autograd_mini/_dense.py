@@ -46,7 +46,7 @@ from autograd_mini.engine import (
     _sigmoid,
 )
 
-__all__ = ["FUSED_OPS", "dense", "dense_data"]
+__all__ = ["FUSED_OPS", "FusedOpName", "dense", "dense_data", "fused_parts"]
 
 Input = Union[Value, float, int]
 
@@ -91,7 +91,7 @@ def dense(neurons: Sequence[NeuronParameters], x: Sequence[Input], activation: s
     else:
         # The rule needs the input numbers: with a slope such as tanh's they cannot
         # be read back from the stored products x_i * s.
-        label = OpName(FUSED_OPS[activation], partial(_fused_rule, activation, x_slopes))
+        label = _fused_label(activation, x_slopes)
     width = len(x_slopes) * (2 if paired else 1) + 1
     shared = x_slopes + _ONE  # every float-input neuron's slopes where s == 1
     zeros = _zeros_like(width)  # a relu that is off: every slope 0
@@ -161,6 +161,32 @@ def dense_data(neurons: Sequence[NeuronParameters], x: list[float], activation: 
     return totals
 
 
+class FusedOpName(OpName):
+    """The label of a fused neuron node: its activation, and its input numbers when
+    the inputs were numbers (None when they are parents)."""
+
+    activation: str
+    inputs: tuple[float, ...] | None
+
+
+def _fused_label(activation: str, inputs: tuple[float, ...] | None) -> FusedOpName:
+    label = FusedOpName(FUSED_OPS[activation], partial(_fused_rule, activation, inputs))
+    label.activation = activation
+    label.inputs = inputs
+    return label
+
+
+def fused_parts(node: Value) -> tuple[str, tuple[float, ...] | None] | None:
+    """(activation, input numbers or None) for a fused neuron node; None for any other node.
+
+    >>> from autograd_mini.nn import Neuron
+    >>> fused_parts(Neuron(2, activation="tanh", seed=0)([0.5, 1.0]))
+    ('tanh', (0.5, 1.0))
+    """
+    op = node.op
+    return (op.activation, op.inputs) if isinstance(op, FusedOpName) else None
+
+
 def _two_nodes(neuron: NeuronParameters, x: Sequence[Input], activation: str) -> Value:
     out = Value.dot(neuron.w, x, bias=neuron.b)
     out.scope = neuron.scope
@@ -206,6 +232,4 @@ def _fused_rule(
     return (*[p * s for p in partners], s)
 
 
-_PAIRED_LABELS = {
-    name: OpName(text, partial(_fused_rule, name, None)) for name, text in FUSED_OPS.items()
-}
+_PAIRED_LABELS = {name: _fused_label(name, None) for name in FUSED_OPS}
