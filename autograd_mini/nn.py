@@ -79,7 +79,11 @@ class Module:
 
     def parameters(self) -> list[Value]:
         """Every trainable Value, in `named_parameters()` order."""
-        return [p for _, p in self.named_parameters()]
+        # The same walk without building the names: a training step asks twice
+        # (its update and zero_grad).
+        found: list[Value] = []
+        _collect_values(self, found)
+        return found
 
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
         """(dotted name, Module) for this module ('' ) and every sub-module."""
@@ -319,6 +323,22 @@ def _named_values(name: str, attr: object) -> list[tuple[str, Value]]:
             found.extend(_named_values(f"{name}.{i}", item))
         return found
     return []
+
+
+def _collect_values(attr: object, found: list[Value]) -> None:
+    """Append the Values `_named_values` would name, in its order."""
+    if isinstance(attr, Value):
+        found.append(attr)
+    elif isinstance(attr, Module):
+        if type(attr).named_parameters is not Module.named_parameters:
+            found.extend(p for _, p in attr.named_parameters())  # a module naming its own
+            return
+        for name, item in vars(attr).items():
+            if not (name.startswith("_") or name == "scope"):
+                _collect_values(item, found)
+    elif isinstance(attr, list):
+        for item in attr:
+            _collect_values(item, found)
 
 
 def _check_seed(seed: object, where: str) -> int | None:
