@@ -118,8 +118,8 @@ def _torch_scalar(
         total.backward()
         with torch.no_grad():
             for p in params:
-                p -= LR * p.grad
-        return float(total)
+                p -= LR * _grad_of(p)
+        return float(total.detach())
 
     return step, torch
 
@@ -146,11 +146,16 @@ def _torch_batched(model: MLP) -> Callable[[Any, Any], float]:
         total.backward()
         with torch.no_grad():
             for W, b in weights:
-                W -= LR * W.grad
-                b -= LR * b.grad
-        return float(total)
+                W -= LR * _grad_of(W)
+                b -= LR * _grad_of(b)
+        return float(total.detach())
 
     return step
+
+
+def _grad_of(tensor: Any) -> Any:
+    """A leaf tensor's gradient after backward (typed Any: never None here)."""
+    return tensor.grad
 
 
 class FloorRow:

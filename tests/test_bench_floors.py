@@ -40,3 +40,17 @@ def test_the_floor_table_runs_and_renders() -> None:
     assert names[0] == "autograd_mini" and names[-1] == "NumPy by hand (the floor)"
     assert rows[0].ratio == 1.0 and all(row.median > 0 for row in rows)
     assert "| NumPy by hand (the floor) |" in floors.render_floors(rows)
+
+
+def test_the_pytorch_steps_compute_the_same_loss_where_installed() -> None:
+    torch = pytest.importorskip("torch")
+    rng = random.Random(1)
+    X = [[rng.uniform(-1.5, 2.5), rng.uniform(-1.0, 1.5)] for _ in range(6)]
+    y = [rng.choice([-1.0, 1.0]) for _ in range(6)]
+    model = MLP(2, [16, 16, 1], seed=0)
+    scalar_step, _ = floors._torch_scalar(model)
+    batched_step = floors._torch_batched(model)
+    ours = w.ours_moons_step(model, X, y, lr=0.0)
+    assert scalar_step(X, y) == pytest.approx(ours, rel=1e-12)
+    tX, ty = torch.tensor(X, dtype=torch.float64), torch.tensor(y, dtype=torch.float64)
+    assert batched_step(tX, ty) == pytest.approx(ours, rel=1e-12)
