@@ -86,7 +86,7 @@ def main(argv: list[str] | None = None) -> int:
             "of work: most of micrograd's time is the collector, which scales with memory, "
             "so its ratio depends on the machine), PyTorch on the same scalar graph and "
             "batched in float64 where installed, and NumPy by hand as the floor "
-            "(benchmarks/floors.py; alternating in one process, wall-clock).\n\n"
+            "(benchmarks/floors.py; alternating in one process, CPU time).\n\n"
             f"{floors}\n"
         )
         output.write_text(text, encoding="utf-8")

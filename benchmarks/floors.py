@@ -14,8 +14,9 @@ hinge + L2 loss, zero_grad, backward, SGD), all engines from the same weights:
 - NumPy by hand, batched forward and backward: the floor for this step in Python.
 
 The engines alternate in one process, a `gc.collect()` before each timing outside
-the clock; a ratio is the median of per-round ratios (other time / autograd_mini
-time). Imports benchmarks.workloads and benchmarks.timing.
+the clock; times are CPU time of the process (`time.process_time`, every thread); a
+ratio is the median of per-round ratios (other time / autograd_mini time). Imports
+benchmarks.workloads.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import gc
 import importlib.util
 import statistics
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,7 +36,6 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
 
 from autograd_mini.nn import MLP
 from benchmarks import workloads as w
-from benchmarks.timing import time_once
 
 __all__ = ["FloorRow", "numpy_moons_step", "numpy_weights", "run_floors", "render_floors"]
 
@@ -175,6 +176,18 @@ def _micrograd_gc_off(model: Any, X: Any, y: Any) -> None:
         gc.enable()
 
 
+def _cpu_time(run: Callable[[], object]) -> float:
+    """CPU seconds of one call (all threads: PyTorch's too), after collecting garbage.
+
+    CPU time, not wall-clock: other processes on a shared machine inflate wall-clock
+    times by whole factors, CPU time much less.
+    """
+    gc.collect()
+    start = time.process_time()
+    run()
+    return time.process_time() - start
+
+
 def run_floors(rounds: int = 5) -> list[FloorRow]:
     """Time every available engine against autograd_mini, alternating, `rounds` times."""
     import numpy as np
@@ -190,6 +203,9 @@ def run_floors(rounds: int = 5) -> list[FloorRow]:
         engines["micrograd, gc off"] = lambda: _micrograd_gc_off(micro, X, y)
     if importlib.util.find_spec("torch") is not None:
         scalar_step, torch = _torch_scalar(ours_model)
+        # One thread: a 100 x 16 problem gains nothing from more, and threads that
+        # spin while waiting would be counted as CPU time.
+        torch.set_num_threads(1)
         batched_step = _torch_batched(ours_model)
         tX, ty = torch.tensor(X, dtype=torch.float64), torch.tensor(y, dtype=torch.float64)
         engines["PyTorch, 0-dim tensors"] = lambda: scalar_step(X, y)
@@ -202,7 +218,7 @@ def run_floors(rounds: int = 5) -> list[FloorRow]:
     times: dict[str, list[float]] = {name: [] for name in engines}
     for _ in range(rounds):
         for name, run in engines.items():
-            times[name].append(time_once(run))
+            times[name].append(_cpu_time(run))
     ours = times["autograd_mini"]
     return [FloorRow(name, t, ours) for name, t in times.items()]
 
