@@ -1,15 +1,19 @@
-"""A layer's forward pass with one graph node per neuron: activation(w·x + b) fused.
+"""A layer's forward pass: one graph node per relu neuron, relu(w·x + b) fused.
 
-`nn.Layer` and `nn.Neuron` build their nodes here. Each neuron becomes ONE node
-whose parents are its weights, the layer's input Values (if any) and its bias, and
-whose stored local derivatives already include the activation's slope s:
+`nn.Layer` and `nn.Neuron` build their nodes here. The layer reads its inputs'
+numbers once for all its neurons. A relu neuron becomes ONE node whose parents are
+its weights, the layer's input Values (if any) and its bias, and whose stored local
+derivatives already include relu's slope s (1 or 0):
 
     d(out)/d(w_i) = x_i * s      d(out)/d(x_i) = w_i * s      d(out)/d(b) = s
 
-So backward() passes each gradient on once, not twice (dot node, then activation
-node). The layer reads its inputs' numbers once for all its neurons, and where the
-slope is 1 (relu on, linear) the neurons share one tuple of local derivatives.
-The numbers are those of `Value.dot` followed by the activation method, to the bit.
+So backward() passes each gradient on once, not twice (dot node, then relu node),
+and with s being 1 or 0 the layer's float-input neurons share one tuple of local
+derivatives. A tanh or sigmoid neuron stays a `dot` node (sharing that tuple too)
+then an activation node: folding a slope that is not 1 or 0 into the derivatives
+costs a multiplication per input, more than the node it saves (benchmarks/NOTES.md).
+A linear neuron is a `dot` node. The numbers are those of `Value.dot` followed by the
+activation method, to the bit.
 
 A fused node carries a derivative rule like every op, so `backward(create_graph=True)`
 and Hessians go through networks unchanged. Expressions a learner writes by hand
@@ -18,10 +22,10 @@ never take this path: `x * w + b` is still one node per operator.
 Imports only `autograd_mini.engine`.
 
 >>> from autograd_mini.nn import Neuron
->>> n = Neuron(2, activation="tanh", seed=0)
->>> (out,) = dense([n], [0.5, -1.0], "tanh")
+>>> n = Neuron(2, activation="relu", seed=0)
+>>> (out,) = dense([n], [0.5, -1.0], "relu")
 >>> out.op, len(out.parents)  # two weights and the bias
-('tanh(dot)', 3)
+('relu(dot)', 3)
 """
 
 from __future__ import annotations
@@ -59,8 +63,8 @@ class NeuronParameters(Protocol):
     scope: str
 
 
-FUSED_OPS: dict[str, str] = {"relu": "relu(dot)", "tanh": "tanh(dot)", "sigmoid": "sigmoid(dot)"}
-"""The op label of a fused neuron node, by activation (a linear neuron is a plain dot)."""
+FUSED_OPS: dict[str, str] = {"relu": "relu(dot)"}
+"""The op label of a fused neuron node, by activation."""
 
 _ONE = (1.0,)
 _INF = math.inf
@@ -84,18 +88,18 @@ def dense(neurons: Sequence[NeuronParameters], x: Sequence[Input], activation: s
         return [_two_nodes(neuron, x, activation) for neuron in neurons]
     paired = bool(x_values)
     x_slopes = tuple(x_data)
-    if activation == "linear":
+    if activation != "relu":
         label = _DOT_PAIRED if paired else _DOT
     elif paired:
         label = _PAIRED_LABELS[activation]
     else:
-        # The rule needs the input numbers: with a slope such as tanh's they cannot
-        # be read back from the stored products x_i * s.
+        # The input numbers, for `fused_parts`: a relu that is off stores only zeros.
         label = _fused_label(activation, x_slopes)
     width = len(x_slopes) * (2 if paired else 1) + 1
     shared = x_slopes + _ONE  # every float-input neuron's slopes where s == 1
     zeros = _zeros_like(width)  # a relu that is off: every slope 0
     tracked = _grad_enabled()
+    smooth = activation in ("tanh", "sigmoid")
     outs = []
     mul = operator.mul
     for neuron in neurons:
@@ -106,19 +110,9 @@ def dense(neurons: Sequence[NeuronParameters], x: Sequence[Input], activation: s
         total += bias.data  # as Value.dot: the products' sum, then the bias
         if not -_INF < total < _INF:
             _finite(total, "dot")  # raises OverflowError naming the op
-        if activation == "tanh" or activation == "sigmoid":
-            if activation == "tanh":
-                out = math.tanh(total)
-                s = 1.0 - out * out
-            else:
-                out = _sigmoid(total)
-                s = out * (1.0 - out)
-            slopes = tuple(
-                [g * s for g in (*x_slopes, *w_data, 1.0)] if paired else [g * s for g in shared]
-            )
-        elif activation == "relu" and not total > 0.0:
+        if activation == "relu" and not total > 0.0:
             out, slopes = 0.0, zeros
-        else:  # relu that is on, linear: s == 1
+        else:  # relu that is on, linear, or the dot under tanh / sigmoid: s == 1
             out = total
             slopes = (*x_slopes, *w_data, 1.0) if paired else shared
         parents = (*weights, *x_values, bias) if paired else (*weights, bias)
@@ -133,6 +127,9 @@ def dense(neurons: Sequence[NeuronParameters], x: Sequence[Input], activation: s
         else:
             node = _node(out, parents, label, slopes)
         node.scope = neuron.scope
+        if smooth:
+            node = getattr(node, activation)()
+            node.scope = neuron.scope
         outs.append(node)
     return outs
 
@@ -180,8 +177,8 @@ def fused_parts(node: Value) -> tuple[str, tuple[float, ...] | None] | None:
     """(activation, input numbers or None) for a fused neuron node; None for any other node.
 
     >>> from autograd_mini.nn import Neuron
-    >>> fused_parts(Neuron(2, activation="tanh", seed=0)([0.5, 1.0]))
-    ('tanh', (0.5, 1.0))
+    >>> fused_parts(Neuron(2, activation="relu", seed=3)([0.5, 1.0]))
+    ('relu', (0.5, 1.0))
     """
     op = node.op
     return (op.activation, op.inputs) if isinstance(op, FusedOpName) else None
@@ -204,32 +201,22 @@ def _zeros_like(width: int) -> tuple[float, ...]:
     return zeros
 
 
-def _activation_slope(activation: str, node: Value) -> Derivative:
-    """s, the activation's derivative at the node, as a Value where it is not constant."""
-    if activation == "tanh":
-        return 1.0 - node * node
-    if activation == "sigmoid":
-        return node * (1.0 - node)
-    return node.local_grads[-1]  # relu: the bias's slope is s itself, 1.0 or 0.0
-
-
 def _fused_rule(
     activation: str, inputs: tuple[float, ...] | None, node: Value
 ) -> tuple[Derivative, ...]:
-    """d(out)/d(parent) written with Value ops: x_i * s, w_i * s (paired inputs), s."""
-    s = _activation_slope(activation, node)
+    """d(out)/d(parent) written with Value ops: x_i * s, w_i * s (paired inputs), s.
+
+    relu's slope s is 1.0 or 0.0 (the bias's stored slope), a constant whose own
+    derivative is 0, as for `Value.relu`.
+    """
+    s = node.local_grads[-1]
+    if s == 0.0:
+        return node.local_grads
     parents = node.parents
     if inputs is None:  # parents: n weights, n input Values, the bias
         n = len(parents) // 2
-        partners: Sequence[Derivative] = parents[n : 2 * n] + parents[:n]
-    else:  # parents: the weights, the bias
-        partners = inputs
-    if type(s) is float:
-        if s == 0.0:
-            return node.local_grads
-        if s == 1.0:
-            return (*partners, 1.0)
-    return (*[p * s for p in partners], s)
+        return (*parents[n : 2 * n], *parents[:n], 1.0)
+    return (*inputs, 1.0)  # parents: the weights, the bias
 
 
 _PAIRED_LABELS = {name: _fused_label(name, None) for name in FUSED_OPS}

@@ -54,16 +54,25 @@ def test_fused_layer_gives_the_numbers_and_gradients_of_dot_then_activation(
             assert a == b if exact else a == pytest.approx(b, rel=1e-13, abs=1e-15)
 
 
-def test_each_neuron_is_one_node_with_weights_inputs_and_bias_as_parents() -> None:
-    layer = Layer(3, 2, activation="tanh", seed=0)
+def test_a_relu_neuron_is_one_node_with_weights_inputs_and_bias_as_parents() -> None:
+    layer = Layer(3, 2, activation="relu", seed=0)
     x = [Value(0.5), Value(-1.0), Value(2.0)]
     for neuron, out in zip(layer.neurons, layer.outputs(x), strict=True):
-        assert out.op == FUSED_OPS["tanh"]
+        assert out.op == FUSED_OPS["relu"] == "relu(dot)"
         assert out.parents == (*neuron.w, *x, neuron.b)
         assert out.scope == neuron.scope
     first = Layer(2, 2, seed=0)
     out = first.outputs([1.0, 2.0])[0]
     assert out.op == "relu(dot)" and out.parents == (*first.neurons[0].w, first.neurons[0].b)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+def test_a_smooth_activation_stays_a_node_over_a_dot(activation: str) -> None:
+    layer = Layer(2, 2, activation=activation, seed=0)
+    for neuron, out in zip(layer.neurons, layer.outputs([1.0, 2.0]), strict=True):
+        (dot,) = out.parents
+        assert out.op == activation and dot.op == "dot"
+        assert dot.parents == (*neuron.w, neuron.b) and dot.scope == out.scope == neuron.scope
 
 
 def test_a_relu_that_is_off_passes_no_gradient() -> None:
