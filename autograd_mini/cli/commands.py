@@ -148,6 +148,11 @@ def _add_demo_parser(subparsers: argparse._SubParsersAction[_Parser]) -> None:
         help="output directory (default: ./autograd-mini-demo)",
     )
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.add_argument(
+        "--no-film",
+        action="store_true",
+        help="do not record the run nor write its film (training.html, training.gif)",
+    )
 
 
 def _run_demo(args: argparse.Namespace) -> int:
@@ -168,6 +173,7 @@ def _run_demo(args: argparse.Namespace) -> int:
         samples=args.samples,
         lr=args.lr,
         progress=not args.no_progress,
+        film=not args.no_film,
     )
     return 1 if result.diverged is not None else 0
 

@@ -11,6 +11,9 @@ time, and writes into an output directory:
     loss_graph.svg           the loss graph of one sample with its gradients, at
                              the initial weights, grouped by neuron
                              (needs Graphviz)
+    training.html / .gif     the film of the whole run (`viz.animate_training` of
+                             `fit(record=True)`): an offline player and an
+                             animated GIF (needs Pillow); `film=False` skips them
 
 A picture whose optional dependency is missing is replaced by a one-line note.
 When training diverges (an overflow, or a final loss over DIVERGENCE_FACTOR
@@ -36,9 +39,11 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from autograd_mini import data, losses, plots
+from autograd_mini._files import write_atomic
 from autograd_mini.engine import Value
 from autograd_mini.nn import MLP
 from autograd_mini.optim import SGD, Adam, linear_decay
+from autograd_mini.recording import Recording
 from autograd_mini.serialization import save
 from autograd_mini.train import History, TrainingDiverged, evaluate, fit
 
@@ -109,6 +114,7 @@ def run_demo(
     lr: float | None = None,
     progress: bool = True,
     stream: TextIO | None = None,
+    film: bool = True,
 ) -> DemoResult:
     """Train, evaluate, write the pictures and the model into `out`, print a summary.
 
@@ -123,6 +129,7 @@ def run_demo(
         lr: starting learning rate (default from OPTIMIZERS).
         progress: show the tqdm bar.
         stream: where the summary goes (default stdout).
+        film: record the run and write its film (training.html, training.gif).
     """
     write = (stream or sys.stdout).write
     spec = DATASETS[dataset]
@@ -154,6 +161,7 @@ def run_demo(
             l2=1e-4,
             validation_data=(X_test, y_test),
             lr_schedule=linear_decay(start_lr, start_lr / 50, epochs),
+            record=film,
         )
         diverged = _divergence(history)
     except TrainingDiverged as e:
@@ -198,6 +206,17 @@ def run_demo(
             files[name] = path
         if note is not None:
             result.notes.append(f"{name}: {note}")
+    if history.recording is not None:
+        started = time.perf_counter()
+        made, frames, film_notes = _film_files(history.recording, X_train, y_train, X_test, y_test)
+        for name, filename, content in made:
+            files[name] = os.path.join(out, filename)
+            write_atomic(files[name], content, "demo")
+        result.notes.append(
+            f"training film: {frames} frames of {history.recording.steps[-1].step} steps, "
+            f"written in {time.perf_counter() - started:.1f} s (--no-film skips it)"
+        )
+        result.notes.extend(film_notes)
 
     write(f"wrote into {os.path.abspath(out)}:\n")
     width = max(len(name) for name in files)
@@ -287,6 +306,48 @@ def _write_history_json(history: History, path: str) -> str:
         json.dump({"epochs": history.rows(), "seconds": history.seconds}, f, indent=1)
         f.write("\n")
     return path
+
+
+def _film_files(
+    recording: Recording,
+    X_train: list[list[float]],
+    y_train: list[int],
+    X_test: list[list[float]],
+    y_test: list[int],
+) -> tuple[list[tuple[str, str, bytes]], int, list[str]]:
+    """training.html and training.gif as (name, file name, content), the film's number
+    of frames, and notes on what is missing (no Graphviz: the chain-rule players; no
+    Pillow: the GIF)."""
+    import graphviz
+
+    from autograd_mini.viz import animate_training
+
+    notes = []
+    title = "autograd-mini demo: watch it learn"
+    validation = (X_test, y_test)
+    try:
+        film = animate_training(
+            recording, X_train, y_train, validation_data=validation, title=title
+        )
+    except graphviz.ExecutableNotFound:
+        film = animate_training(
+            recording,
+            X_train,
+            y_train,
+            validation_data=validation,
+            title=title,
+            chain_rule_frames=0,
+        )
+        notes.append(
+            "training film: no chain-rule players (Graphviz 'dot' not found; install it: "
+            "sudo apt-get install graphviz)"
+        )
+    made = [("training film (HTML player)", "training.html", film.to_html().encode("utf-8"))]
+    try:
+        made.append(("training film (GIF)", "training.gif", film.to_gif()))
+    except ImportError:
+        notes.append("training film (GIF): skipped (Pillow not installed: pip install pillow)")
+    return made, len(film), notes
 
 
 def _write_loss_curve(history: History, path: str) -> Written:

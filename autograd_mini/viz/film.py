@@ -467,8 +467,9 @@ def _chain_rule_players(data: FilmData, count: int, notes: list[str]) -> dict[in
             total += len(html)
             if players and total > _MAX_PLAYER_BYTES:
                 left = len(frames) - len(players)
+                players_were = "player was" if left == 1 else "players were"
                 notes.append(
-                    f"{left} more chain-rule players were left out to keep the page small "
+                    f"{left} more chain-rule {players_were} left out to keep the page small "
                     "(each shows this network's whole graph for one sample)."
                 )
                 break
