@@ -490,14 +490,14 @@ class Recorder:
             return None
         if not self._order_for(optimizer):
             return None
-        # The optimizers keep their state in private lists in `optimizer.params`
-        # order; a missing attribute means an optimizer we do not know. Copied as
-        # they are (fast); put into model order only when a frame is read.
+        # The optimizers give copies of their state lists in `optimizer.params`
+        # order; no `buffers` means an optimizer we do not know. Put into model
+        # order only when a frame is read.
+        buffers = getattr(optimizer, "buffers", None)
         state: dict[str, list[float]] = {}
-        for key, attribute in (("m", "_m"), ("v", "_v"), ("momentum", "_buffers")):
-            values = getattr(optimizer, attribute, None)
+        for key, values in (buffers() if callable(buffers) else {}).items():
             if isinstance(values, list) and len(values) == self._state_size:
-                state[key] = values[:]
+                state[key] = values
         return state or None
 
     def _order_for(self, optimizer: Any) -> bool:

@@ -122,7 +122,7 @@ def test_default_demo_writes_its_film_within_the_size_budget(default_demo):
     from PIL import Image
 
     proc, out = default_demo
-    assert re.search(r"training film: \d+ frames of 200 steps, written in [\d.]+ s", proc.stdout)
+    assert re.search(r"training film: \d+ frames of 200 steps, made in [\d.]+ s", proc.stdout)
     html = out / "training.html"
     assert "Content-Security-Policy" in html.read_text(encoding="utf-8")
     assert html.stat().st_size <= 2 * 1024 * 1024
@@ -259,8 +259,14 @@ def test_other_binary_datasets_run(tmp_path, capsys, dataset):
     [
         ([], "choose a command: demo, graph"),
         (["train"], "invalid choice: 'train'"),
-        (["demo", "--epochs", "0"], "argument --epochs: expected a positive integer, got '0'"),
-        (["demo", "--epochs", "ten"], "argument --epochs: expected a positive integer, got 'ten'"),
+        (
+            ["demo", "--epochs", "0"],
+            "argument --epochs: expected a positive integer, at most 100,000, got '0'",
+        ),
+        (
+            ["demo", "--epochs", "ten"],
+            "argument --epochs: expected a positive integer, at most 100,000, got 'ten'",
+        ),
         (
             ["demo", "--hidden", "16,x"],
             "argument --hidden: expected comma-separated positive layer sizes",
@@ -272,8 +278,14 @@ def test_other_binary_datasets_run(tmp_path, capsys, dataset):
         (["demo", "--lr", "-0.1"], "argument --lr: expected a number > 0, got '-0.1'"),
         (["demo", "--lr", "nan"], "argument --lr: expected a number > 0, got 'nan'"),
         (["demo", "--seed", "x"], "argument --seed: invalid int value: 'x'"),
-        (["demo", "--samples", "1"], "argument --samples: expected an integer >= 2, got '1'"),
-        (["demo", "--samples", "x"], "argument --samples: expected an integer >= 2, got 'x'"),
+        (
+            ["demo", "--samples", "1"],
+            "argument --samples: expected an integer >= 2, at most 10,000, got '1'",
+        ),
+        (
+            ["demo", "--samples", "x"],
+            "argument --samples: expected an integer >= 2, at most 10,000, got 'x'",
+        ),
         (["demo", "--bogus"], "unrecognized arguments: --bogus"),
     ],
 )

@@ -188,7 +188,7 @@ def test_adam_state_is_recorded_in_the_models_shape():
     last = history.recording.steps[-1]
     flat_m = [x for layer in last.optimizer_state["m_weights"] for row in layer for x in row]
     weight_positions = [i for i, (name, _) in enumerate(model.named_parameters()) if ".w." in name]
-    assert flat_m == [optimizer._m[i] for i in weight_positions]
+    assert flat_m == [optimizer.buffers()["m"][i] for i in weight_positions]
     assert history.recording.steps[0].optimizer_state is None
 
 
@@ -199,7 +199,9 @@ def test_optimizer_state_follows_the_model_whatever_order_the_optimizer_holds():
     optimizer = Adam(list(reversed(model.parameters())), lr=0.01)
     history = fit(model, X, y, optimizer=optimizer, epochs=2, progress=False, record=True)
     last = history.recording.steps[-1]
-    expected = dict(zip(reversed([name for name, _ in named]), optimizer._v, strict=True))
+    expected = dict(
+        zip(reversed([name for name, _ in named]), optimizer.buffers()["v"], strict=True)
+    )
     flat_v = [x for layer in last.optimizer_state["v_weights"] for row in layer for x in row]
     assert flat_v == [expected[name] for name, _ in named if ".w." in name]
     flat_vb = [x for layer in last.optimizer_state["v_biases"] for x in layer]
