@@ -570,10 +570,14 @@ class Value:
                 upstream_grad = node.grad
                 if not -_INF < upstream_grad < _INF:
                     raise _gradient_overflow(order, node, _grad_attribute)
-                # `+=` because a node that feeds several consumers receives one
-                # contribution from each of them.
-                for parent, local_grad in zip(node.parents, node.local_grads):
-                    parent.grad += local_grad * upstream_grad
+                local_grads = node.local_grads
+                # All slopes 0.0 (a relu that is off; a leaf has none) add nothing:
+                # skipped, to the bit the same (NaN and inf are truthy).
+                if any(local_grads):
+                    # `+=` because a node that feeds several consumers receives one
+                    # contribution from each of them.
+                    for parent, local_grad in zip(node.parents, local_grads):
+                        parent.grad += local_grad * upstream_grad
         except BaseException:
             # A failed pass adds nothing: leaves keep the gradients they had.
             for leaf, earlier in zip(leaves, earlier_grads):
@@ -1001,6 +1005,7 @@ def _topological_order(roots: Sequence[Value]) -> list[Value]:
     stack: list[Value | None] = [*roots]
     stack.reverse()  # the first root is expanded first
     push, pop, append, mark = stack.append, stack.pop, order.append, visited.add
+    placed = visited.issuperset
     while stack:
         node = pop()
         if node is None:
@@ -1009,9 +1014,17 @@ def _topological_order(roots: Sequence[Value]) -> list[Value]:
         if node in visited:  # pushed twice, by two children, before it was expanded
             continue
         mark(node)
+        parents = node.parents
+        # Seen parents are already in `order` (in a DAG none can be waiting under a
+        # marker), so when all are seen the node goes straight in: one C-level check
+        # instead of a loop, for the many nodes whose inputs were met before (every
+        # neuron of a layer after the first shares the layer's inputs).
+        if placed(parents):
+            append(node)
+            continue
         push(node)
         push(None)
-        for parent in node.parents:
+        for parent in parents:
             if parent not in visited:
                 if parent.parents:
                     push(parent)

@@ -29,6 +29,7 @@ from typing import Any, Union
 # bit) the same as those of the graph-building path.
 from autograd_mini import _checks
 from autograd_mini._arraylike import as_list
+from autograd_mini._dense import dense, dense_data
 from autograd_mini.engine import Value, _check_real, _finite, _sigmoid, is_grad_enabled
 
 __all__ = [
@@ -135,7 +136,11 @@ class Module:
 
     def parameters(self) -> list[Value]:
         """Every trainable Value, in `named_parameters()` order."""
-        return [p for _, p in self.named_parameters()]
+        # The same walk without building the names: a training step asks twice
+        # (its update and zero_grad).
+        found: list[Value] = []
+        _collect_values(self, found)
+        return found
 
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
         """(dotted name, Module) for this module ('' ) and every sub-module."""
@@ -218,7 +223,7 @@ class Module:
 
 
 class Neuron(Module):
-    """activation(w . x + b) as one fused dot node plus one activation node.
+    """activation(w . x + b) as one fused graph node (its op reads "relu(dot)").
 
     Args:
         nin: number of inputs.
@@ -267,13 +272,8 @@ class Neuron(Module):
         return self._forward(x)
 
     def _forward(self, x: Sequence[Input]) -> Value:
-        """forward() on inputs its caller has checked (Layer checks once for all neurons)."""
-        out = Value.dot(self.w, x, bias=self.b)
-        out.scope = self.scope
-        if self.activation != "linear":
-            out = getattr(out, self.activation)()
-            out.scope = self.scope
-        return out
+        """forward() on inputs its caller has checked: one fused node (see _dense)."""
+        return dense([self], x, self.activation)[0]
 
     def _forward_data(self, x: list[float]) -> float:
         """The same computation on plain floats, for no_grad: no nodes at all.
@@ -328,10 +328,11 @@ class Layer(Module):
         return self._forward(x)
 
     def _forward(self, x: Sequence[Input]) -> list[Value]:
-        return [neuron._forward(x) for neuron in self.neurons]
+        # One pass over the inputs for all neurons (see _dense).
+        return dense(self.neurons, x, self.activation)
 
     def _forward_data(self, x: list[float]) -> list[float]:
-        return [neuron._forward_data(x) for neuron in self.neurons]
+        return dense_data(self.neurons, x, self.activation)
 
     def __repr__(self) -> str:
         return f"Layer(nin={self.nin}, nout={self.nout}, activation={self.activation!r})"
@@ -522,6 +523,22 @@ def _named_values(name: str, attr: object) -> list[tuple[str, Value]]:
             found.extend(_named_values(f"{name}.{i}", item))
         return found
     return []
+
+
+def _collect_values(attr: object, found: list[Value]) -> None:
+    """Append the Values `_named_values` would name, in its order."""
+    if isinstance(attr, Value):
+        found.append(attr)
+    elif isinstance(attr, Module):
+        if type(attr).named_parameters is not Module.named_parameters:
+            found.extend(p for _, p in attr.named_parameters())  # a module naming its own
+            return
+        for name, item in vars(attr).items():
+            if not (name.startswith("_") or name == "scope"):
+                _collect_values(item, found)
+    elif isinstance(attr, list):
+        for item in attr:
+            _collect_values(item, found)
 
 
 def _check_seed(seed: object, where: str) -> int | None:

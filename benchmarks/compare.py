@@ -7,8 +7,10 @@ Every timed workload alternates the engines (ours, micrograd, ours, ...) and
 reports medians with min-max, the ratio of the medians and the median of the
 per-pair ratios (micrograd time / autograd_mini time). Peak memory comes from a
 separate tracemalloc run. Then the first-order step and bytes per node against the
-previous release, and the cost of create_graph (benchmarks/previous.py).
-Imports benchmarks.{suite,report,previous}.
+previous release, the digits step and no_grad inference against it, and the cost of
+create_graph (benchmarks/previous.py); then the moons step on micrograd with its
+collector off, PyTorch and NumPy (benchmarks/floors.py).
+Imports benchmarks.{suite,report,previous,floors}.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.floors import render_floors, run_floors
 from benchmarks.previous import PREVIOUS_RELEASE, compare_with_previous, render
 from benchmarks.report import machine_description, render_markdown, render_table
 from benchmarks.suite import FULL, METHOD, QUICK, run_suite
@@ -64,15 +67,27 @@ def main(argv: list[str] | None = None) -> int:
     )
     previous = render(compare_with_previous(*((2, 2, 10**4) if args.quick else (5, 5, 10**5))))
     print(previous)
+    print("the moons step on other engines, see benchmarks/floors.py", flush=True)
+    floors = render_floors(run_floors(2 if args.quick else 5))
+    print(floors)
     output = args.output if args.output is not None else (None if args.quick else RESULTS)
     if output is not None:
         text = render_markdown(rows, targets, machine, METHOD, notes)
         text += (
             "\n## Against the previous release\n\n"
-            "First-order speed and memory must not change with higher-order gradients: "
+            "The targets: the moons and digits steps twice as fast as the first release, "
+            "inference under no_grad 1.5 times, bytes per node no higher. "
             "benchmarks/previous.py runs both versions in alternating subprocesses "
-            "(CPU time) and times `backward(create_graph=True)` on the same step.\n\n"
+            "(CPU time; ratio = this / previous) and times `backward(create_graph=True)` "
+            "on the same step.\n\n"
             f"{previous}\n"
+            "\n## The moons step on other engines\n\n"
+            "micrograd as users run it and with its garbage collector off (the fair measure "
+            "of work: most of micrograd's time is the collector, which scales with memory, "
+            "so its ratio depends on the machine), PyTorch on the same scalar graph and "
+            "batched in float64 where installed, and NumPy by hand as the floor "
+            "(benchmarks/floors.py; alternating in one process, CPU time).\n\n"
+            f"{floors}\n"
         )
         output.write_text(text, encoding="utf-8")
         print(f"wrote {output}")

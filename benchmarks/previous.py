@@ -3,8 +3,10 @@
     python benchmarks/previous.py              # the full comparison, prints a table
     python benchmarks/previous.py --quick      # a smoke run with small repeats
 
-Higher-order gradients must not slow the first-order path. The previous release is
-taken from git (`git archive PREVIOUS_RELEASE autograd_mini`) into a temporary folder.
+Three workloads: the moons step (MLP(2,[16,16,1]), 100 points, forward + loss +
+zero_grad + backward + SGD), the digits step (MLP(64,[32,10]) tanh, cross-entropy,
+batch 32) and inference under no_grad (1000 points of the moons grid). The previous
+release is taken from git (`git archive PREVIOUS_RELEASE autograd_mini`) into a temporary folder.
 Both versions are imported under the same name `autograd_mini`, so each one runs
 in its own subprocess (this file with `--worker ROOT`, ROOT first on `sys.path`),
 the two alternating round by round; a round reports the median of its repeats.
@@ -29,7 +31,9 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
@@ -51,6 +55,12 @@ class Comparison:
     step_current: float
     step_previous: float
     step_ratio: float
+    digits_current: float
+    digits_previous: float
+    digits_ratio: float
+    inference_current: float
+    inference_previous: float
+    inference_ratio: float
     bytes_current: float
     bytes_previous: float
     create_graph_step: float
@@ -88,7 +98,7 @@ def _worker(
     import time
 
     # Only names both releases have: the current benchmarks.workloads imports newer API.
-    from autograd_mini.engine import Value
+    from autograd_mini.engine import Value, no_grad
     from autograd_mini.nn import MLP
     from benchmarks.timing import bytes_per_node
 
@@ -102,6 +112,8 @@ def _worker(
         return node
 
     model = MLP(2, [16, 16, 1], seed=0)
+    digits_model = MLP(64, [32, 10], activation="tanh", seed=0)
+    digits_X, digits_y, points = data["digits_X"], data["digits_y"], data["points"]
 
     def step(create_graph: bool = False) -> None:
         params = model.parameters()
@@ -116,19 +128,46 @@ def _worker(
         for p in params:
             p.data -= 0.0 * p.grad  # the same work as an update, weights unchanged
 
-    def timed(create_graph: bool) -> float:
+    def cross_entropy(logits: list[Value], target: int) -> Value:
+        shift = max(logit.data for logit in logits)
+        log_sum_exp = Value.sum([(logit - shift).exp() for logit in logits]).log() + shift
+        return log_sum_exp - logits[target]
+
+    def digits_step() -> None:
+        params = digits_model.parameters()
+        # model(x) is a list for 10 outputs (`outputs` is newer than the previous release)
+        losses = [cross_entropy(digits_model(x), t) for x, t in zip(digits_X, digits_y)]  # type: ignore[arg-type]
+        total = Value.sum(losses) * (1.0 / len(losses))
+        digits_model.zero_grad()
+        total.backward()
+        for p in params:
+            p.data -= 0.0 * p.grad
+
+    def inference() -> None:
+        with no_grad():
+            [model(p).data for p in points]  # type: ignore[union-attr]
+
+    def timed(run: Callable[[], None]) -> float:
         gc.collect()
         start = time.process_time()
-        step(create_graph)
+        run()
         return time.process_time() - start
 
     step()  # warm-up
-    plain = [timed(False) for _ in range(repeats)]
+    digits_step()
+    inference()
+    plain, digits, inferred = [], [], []
+    for _ in range(repeats):  # the three workloads interleaved, repeat by repeat
+        plain.append(timed(step))
+        digits.append(timed(digits_step))
+        inferred.append(timed(inference))
     # After the plain steps: a create_graph step leaves its gradient graphs on the
     # parameters (grad_value) until the next pass, whose clean-up it would pay for.
-    graph = [timed(True) for _ in range(repeats)] if with_create_graph else []
+    graph = [timed(partial(step, True)) for _ in range(repeats)] if with_create_graph else []
     result = {
         "step": statistics.median(plain),
+        "digits_step": statistics.median(digits),
+        "inference": statistics.median(inferred),
         "bytes_per_node": bytes_per_node(chain, bytes_n),
     }
     if with_create_graph:
@@ -141,7 +180,16 @@ def _run_worker(root: Path, repeats: int, bytes_n: int, current: bool) -> dict[s
     from benchmarks import workloads as w
 
     X, y = w.moons(100)
-    data = {"X": X, "y": y, "l2": w.MOONS_L2, "chain_factor": w.CHAIN_FACTOR}
+    digits_X, digits_y = w.digits_batch(32)
+    data = {
+        "X": X,
+        "y": y,
+        "l2": w.MOONS_L2,
+        "chain_factor": w.CHAIN_FACTOR,
+        "digits_X": digits_X,
+        "digits_y": digits_y,
+        "points": w.grid(X, 100)[::10],
+    }
     with tempfile.TemporaryDirectory() as folder:
         data_file = Path(folder) / "data.json"
         data_file.write_text(json.dumps(data))
@@ -173,13 +221,20 @@ def compare_with_previous(rounds: int = 5, repeats: int = 5, bytes_n: int = 10**
     def median(results: list[dict[str, float]], key: str) -> float:
         return statistics.median(r[key] for r in results)
 
+    def ratio(key: str) -> float:
+        return statistics.median(c[key] / p[key] for c, p in zip(current, previous, strict=True))
+
     return Comparison(
         rounds=rounds,
         step_current=median(current, "step"),
         step_previous=median(previous, "step"),
-        step_ratio=statistics.median(
-            c["step"] / p["step"] for c, p in zip(current, previous, strict=True)
-        ),
+        step_ratio=ratio("step"),
+        digits_current=median(current, "digits_step"),
+        digits_previous=median(previous, "digits_step"),
+        digits_ratio=ratio("digits_step"),
+        inference_current=median(current, "inference"),
+        inference_previous=median(previous, "inference"),
+        inference_ratio=ratio("inference"),
         bytes_current=median(current, "bytes_per_node"),
         bytes_previous=median(previous, "bytes_per_node"),
         create_graph_step=median(current, "create_graph_step"),
@@ -188,15 +243,22 @@ def compare_with_previous(rounds: int = 5, repeats: int = 5, bytes_n: int = 10**
 
 
 def render(c: Comparison) -> str:
-    """The comparison as a Markdown table."""
+    """The comparison as a Markdown table: ratios are this / previous (0.50 is twice as fast)."""
     ms = 1e3
     return "\n".join(
         [
-            f"| workload | this checkout | previous release (`{PREVIOUS_RELEASE}`) | ratio |",
+            f"| workload (median of {c.rounds} rounds) | this checkout | "
+            f"previous release (`{PREVIOUS_RELEASE}`) | ratio (median of round ratios) |",
             "| --- | --- | --- | --- |",
-            f"| moons step, first order (median of {c.rounds} rounds) | "
+            f"| moons step: MLP(2,[16,16,1]), 100 points | "
             f"{c.step_current * ms:.1f} ms | {c.step_previous * ms:.1f} ms | "
-            f"{c.step_ratio:.2f} (median of round ratios) |",
+            f"{c.step_ratio:.2f} ({1 / c.step_ratio:.2f}x as fast) |",
+            f"| digits step: MLP(64,[32,10]) tanh, batch 32 | "
+            f"{c.digits_current * ms:.1f} ms | {c.digits_previous * ms:.1f} ms | "
+            f"{c.digits_ratio:.2f} ({1 / c.digits_ratio:.2f}x as fast) |",
+            f"| inference under no_grad, 1000 grid points | "
+            f"{c.inference_current * ms:.1f} ms | {c.inference_previous * ms:.1f} ms | "
+            f"{c.inference_ratio:.2f} ({1 / c.inference_ratio:.2f}x as fast) |",
             f"| bytes per node, chain (tracemalloc) | {c.bytes_current:.0f} B | "
             f"{c.bytes_previous:.0f} B | {c.bytes_current / c.bytes_previous:.2f} |",
             f"| moons step with `backward(create_graph=True)` | "

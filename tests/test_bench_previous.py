@@ -19,8 +19,13 @@ def test_the_previous_release_is_exported_and_both_workers_report(tmp_path: Path
     assert "class Value" in engine and "create_graph" not in engine  # the old engine
     old = previous._run_worker(root, repeats=1, bytes_n=100, current=False)
     new = previous._run_worker(previous.ROOT, repeats=1, bytes_n=100, current=True)
-    assert set(old) == {"step", "bytes_per_node"}
-    assert set(new) == {"step", "bytes_per_node", "create_graph_step", "create_graph_ratio"}
+    workloads = {"step", "digits_step", "inference", "bytes_per_node"}
+    assert set(old) == workloads
+    assert set(new) == workloads | {"create_graph_step", "create_graph_ratio"}
     assert all(v > 0 for v in [*old.values(), *new.values()])
-    table = previous.render(previous.Comparison(1, 0.02, 0.02, 1.0, 168.0, 208.0, 0.5, 25.0))
+    comparison = previous.Comparison(
+        1, 0.01, 0.02, 0.5, 0.02, 0.02, 1.0, 0.03, 0.04, 0.75, 168.0, 208.0, 0.5, 25.0
+    )
+    table = previous.render(comparison)
+    assert "| 10.0 ms | 20.0 ms | 0.50 (2.00x as fast) |" in table
     assert "| bytes per node, chain (tracemalloc) | 168 B | 208 B | 0.81 |" in table

@@ -314,3 +314,25 @@ def test_int_and_none_seeds_still_work() -> None:
     assert MLP(2, [3, 1], seed=7).state_dict() == MLP(2, [3, 1], seed=7).state_dict()
     assert MLP(2, [3, 1], seed=2**70).state_dict() != MLP(2, [3, 1], seed=7).state_dict()
     assert len(MLP(2, [3, 1], seed=None).parameters()) == 13
+
+
+def test_parameters_are_the_named_parameters_in_order_also_for_a_module_naming_its_own() -> None:
+    class Pair(Module):
+        def __init__(self) -> None:
+            self.inner = [MLP(2, [3, 1], seed=0), Neuron(2, seed=1)]
+            self.extra = Value(1.0)
+            self._hidden = Value(2.0)
+
+    class Renamed(Module):
+        def __init__(self) -> None:
+            self.a, self.b = Value(1.0), Value(2.0)
+
+        def named_parameters(self, prefix: str = "") -> list[tuple[str, Value]]:
+            return [(f"{prefix}second", self.b), (f"{prefix}first", self.a)]
+
+    for module in (MLP(3, [4, 4, 2], seed=0), Pair(), Renamed()):
+        named = [p for _, p in module.named_parameters()]
+        assert [id(p) for p in module.parameters()] == [id(p) for p in named]
+    outer = Pair()
+    outer.extra = Renamed()  # type: ignore[assignment]
+    assert [id(p) for p in outer.parameters()] == [id(p) for _, p in outer.named_parameters()]

@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from typing import Union
 
+from autograd_mini._dense import FUSED_OPS
 from autograd_mini.engine import Value
 from autograd_mini.viz.escape import format_number
 
@@ -149,7 +150,9 @@ def _formula(members: list[Value]) -> str:
     """
     ops = Counter(v.op for v in members if v.parents)
     has_bias = any(not v.parents and v.label == "b" for v in members)
-    names = {"dot": "w·x + b" if has_bias else "w·x"}
+    affine = "w·x + b" if has_bias else "w·x"
+    # nn builds each neuron as one fused node ("relu(dot)"): named as its two steps.
+    names = {"dot": affine, **{op: f"{affine} → {act}" for act, op in FUSED_OPS.items()}}
     chain = " → ".join(names.get(op, op) for op in ops)
     counts = set(ops.values())
     if len(counts) != 1:

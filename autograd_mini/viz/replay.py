@@ -23,6 +23,7 @@ import math
 import re
 from collections.abc import Callable, Sequence
 
+from autograd_mini._dense import fused_parts
 from autograd_mini.engine import Value
 
 __all__ = ["replay"]
@@ -101,6 +102,9 @@ def _rule(node: Value) -> Rule | None:
         return _sum(node)
     if op == "dot":
         return _dot(node)
+    fused = fused_parts(node)
+    if fused is not None:
+        return _fused(n, *fused)
     suffix, prefix = _SUFFIX.match(op), _PREFIX.match(op)
     if suffix and n == 1:
         fc, c = _WITH_CONSTANT[suffix.group(1)], float(suffix.group(2))
@@ -174,5 +178,19 @@ def _dot_rule(h: int, *, paired: bool, bias: bool, numbers: list[float]) -> Rule
             inputs = list(numbers)
         b = Value(xs[-1]) if bias else None
         return Value.dot(weights, inputs, bias=b).data
+
+    return rule
+
+
+def _fused(n: int, activation: str, inputs: tuple[float, ...] | None) -> Rule:
+    """nn's neuron node, activation(w·x + b): parents are the weights, the input
+    Values when `inputs` is None, and the bias."""
+    h = n - 1 if inputs is not None else (n - 1) // 2
+
+    def rule(xs: Sequence[float]) -> float:
+        weights = [Value(x) for x in xs[:h]]
+        given = list(inputs) if inputs is not None else [Value(x) for x in xs[h : 2 * h]]
+        out: Value = getattr(Value.dot(weights, given, bias=Value(xs[-1])), activation)()
+        return out.data
 
     return rule
