@@ -35,7 +35,7 @@ def weights(model: MLP) -> list[float]:
 
 
 def fit_steps(batch_size: int | None, steps_wanted: int, *, seed: int = 5) -> list[list[float]]:
-    """The weights after every step of fit (index k: after step k), same settings as `playground`."""
+    """The weights after every step of fit (index k: after step k), settings as `playground`."""
     model = MLP(2, [6, 1], seed=1)
     recorder = Recorder(model, budget=10_000)
     per_epoch = 1 if batch_size is None else math.ceil(len(X) / batch_size)
