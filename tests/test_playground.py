@@ -214,7 +214,7 @@ def test_displayed_it_shows_the_picture_first_then_the_widget() -> None:
     InteractiveShell.instance()
     pg = playground(10)
     with capture_output() as captured:
-        display(pg)  # type: ignore[no-untyped-call]
+        display(pg)
     kinds = [sorted(output.data) for output in captured.outputs]
     assert kinds == [
         ["image/png", "text/plain"],
@@ -301,7 +301,7 @@ def test_data_that_does_not_fit_the_model_is_refused_at_construction() -> None:
     with pytest.raises(ValueError, match="Playground: X and y"):
         Playground(MLP(2, [3, 1], seed=0), [[0.0, 1.0]], [1, 0])
     with pytest.raises(TypeError, match="model must be an MLP"):
-        Playground(lambda x: x, [[0.0, 1.0]], [1])  # type: ignore[arg-type]
+        Playground(lambda x: x, [[0.0, 1.0]], [1])
     with pytest.raises(ValueError, match="binary labels"):
         Playground(MLP(2, [3, 1], seed=0), *make_xor(10, seed=0)[:1], [2] * 10)
     with pytest.raises(ValueError, match="validation_data has 1 features"):
@@ -313,5 +313,5 @@ def test_train_checks_its_count() -> None:
     with pytest.raises(ValueError, match="n must be >= 1"):
         asyncio.run(pg.train(0))
     with pytest.raises(TypeError, match="n must be an int"):
-        asyncio.run(pg.train(2.0))  # type: ignore[arg-type]
+        asyncio.run(pg.train(2.0))
     assert pg.step == 0
