@@ -217,7 +217,7 @@ function render({ model, el }) {
   function showControls() {
     const on = model.get("running");
     play.setAttribute("aria-pressed", on ? "true" : "false");
-    play.innerHTML = on ? "&#x23F8; pause" : "&#x25B6; play";
+    play.innerHTML = on ? "&#x25A0; pause" : "&#x25B6; play";
     const rate = model.get("lr");
     lr.value = String(Math.log10(rate));
     lrValue.textContent = fmt(rate);
