@@ -241,8 +241,9 @@ class Playground(anywidget.AnyWidget):
         last_frame = -math.inf
         try:
             while self.running:
-                started = time.perf_counter()
-                while self.running and time.perf_counter() - started < SLICE_SECONDS:
+                # The slice ends when it is time to yield or time for a frame.
+                ends = min(time.perf_counter() + SLICE_SECONDS, last_frame + 1.0 / self.fps)
+                while self.running and time.perf_counter() < ends:
                     if self._target is not None and self._stepper.steps >= self._target:
                         self.running = False
                         break
