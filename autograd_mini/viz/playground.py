@@ -410,7 +410,8 @@ class Playground(anywidget.AnyWidget):
             pixels = surface_pixels(net, extent, 20, self._stepper.loss_name)
             shapes.append(plane_raster(pixels, 10, 40, 300, "surface"))
             shapes += point_shapes(list(zip(X, y, is_test)), extent, 10, 40, 300)
-            shapes.append(Text(10, 24, "decision surface (train ●, validation ■)", 12, bold=True))
+            legend = "train ●, validation ■" if self._validation_data is not None else "train ●"
+            shapes.append(Text(10, 24, f"decision surface ({legend})", 12, bold=True))
         else:
             shapes.append(
                 Text(10, 24, f"no decision surface: the inputs have {self.model.nin} features", 12)
