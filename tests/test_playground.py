@@ -315,3 +315,16 @@ def test_train_checks_its_count() -> None:
     with pytest.raises(TypeError, match="n must be an int"):
         asyncio.run(pg.train(2.0))
     assert pg.step == 0
+
+
+def test_a_loss_that_climbs_above_its_start_gets_a_note() -> None:
+    model = MLP(2, [8, 8, 1], seed=0)
+    pg = Playground(model, X, Y, optimizer=SGD(model, lr=10.0), batch_size=16)
+    asyncio.run(pg.train(120))
+    per_epoch = 4  # 60 samples in batches of 16
+    recent = sum(pg._stepper.losses[-per_epoch:]) / per_epoch
+    assert recent > pg._stepper.initial_loss  # the run bounced above its start ...
+    assert pg.message.startswith("the loss (") and "learning rate may be too high" in pg.message
+    calm = playground(16)
+    asyncio.run(calm.train(120))
+    assert calm.message == ""  # ... a good rate gets no note

@@ -233,7 +233,7 @@ function render({ model, el }) {
     const message = model.get("message");
     const box = q(".agm-pg-message");
     box.textContent = message;
-    box.classList.toggle("agm-pg-alarm", message.indexOf("paused:") === 0);
+    box.classList.toggle("agm-pg-alarm", message.indexOf("paused:") === 0 || message.indexOf("the loss (") === 0);
   }
 
   const canvas = document.createElement("canvas");

@@ -342,7 +342,12 @@ class Playground(anywidget.AnyWidget):
     def _push_frame(self) -> None:
         s = self._stepper
         keep = _thin(len(s.losses))
+        note = s.climbing()
         with self.hold_sync():
+            if note is not None and not self.message.startswith("paused:"):
+                self.message = note
+            elif note is None and self.message.startswith("the loss ("):
+                self.message = ""
             self.step = s.steps
             self.epoch = s.epoch
             self.loss = _finite_or_none(s.losses[-1]) if s.losses else None

@@ -65,6 +65,7 @@ class Stepper:
         losses, accuracies: each step's batch loss and batch accuracy.
         validation: (step, val_loss, val_accuracy) after each finished epoch.
         diverged: the message of the step that diverged, else None.
+        initial_loss: the loss over all of X at the initial weights.
     """
 
     def __init__(
@@ -143,6 +144,7 @@ class Stepper:
         self.recorder = Recorder(self.model, loss_name=self.loss_name)
         # Frame 0 with a loss of its own, so even an untrained session has a film.
         first_loss, _ = _evaluate(self.model, self.X, self._targets, self.loss_name, self._loss_fn)
+        self.initial_loss = first_loss
         if math.isfinite(first_loss):
             self.recorder.capture(0, first_loss, optimizer=self.optimizer)
 
@@ -158,6 +160,23 @@ class Stepper:
     def recording(self) -> Recording:
         """The session so far as a `Recording` (for `animate_training`)."""
         return self.recorder.recording
+
+    def climbing(self) -> str | None:
+        """A note when the last epoch's mean batch loss is above the initial loss, else None.
+
+        Not divergence (nothing overflows), but the usual sign of a learning
+        rate too high: the steps overshoot and the loss bounces above its start.
+        """
+        per_epoch = math.ceil(self.n / self.batch_size)
+        if self.epoch < 2 or len(self.losses) < per_epoch:
+            return None
+        recent = sum(self.losses[-per_epoch:]) / per_epoch
+        if not recent > self.initial_loss:
+            return None
+        return (
+            f"the loss ({recent:.3g} over the last epoch) is above where it started "
+            f"({self.initial_loss:.3g}): the learning rate may be too high; lower it and reset"
+        )
 
     def evaluate_validation(self) -> tuple[float, float] | None:
         """Loss and accuracy on the validation data now (None without it)."""
