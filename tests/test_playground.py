@@ -328,3 +328,23 @@ def test_a_loss_that_climbs_above_its_start_gets_a_note() -> None:
     calm = playground(16)
     asyncio.run(calm.train(120))
     assert calm.message == ""  # ... a good rate gets no note
+
+
+def test_a_newer_playground_of_the_same_model_pauses_the_older() -> None:
+    older = playground(10)
+    model = older.model
+
+    async def session() -> None:
+        older.running = True
+        await asyncio.sleep(0.2)
+        newer = Playground(model, X, Y, batch_size=10)
+        steps = older._stepper.steps
+        await asyncio.sleep(0.2)
+        assert older._stepper.steps == steps and older.running is False
+        assert older.message.startswith("paused: a newer Playground")
+        older.running = True  # refused: it would step the model the newer one trains
+        assert older.running is False
+        await newer.train(3)
+        assert newer.step == 3
+
+    asyncio.run(session())

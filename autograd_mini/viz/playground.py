@@ -38,6 +38,7 @@ import io
 import math
 import numbers
 import time
+import weakref
 from importlib import resources
 from typing import Any
 
@@ -70,6 +71,10 @@ _MAX_POINTS = 300  # data points drawn on the plane
 _NETWORK = (560, 330)
 _SIDE = 330
 _GRID = 50  # the browser's decision-surface grid
+
+
+_trainers: weakref.WeakValueDictionary[int, Playground] = weakref.WeakValueDictionary()
+"""The Playground that trains each model (by id), so a newer one can pause the older."""
 
 
 def _finite_or_none(value: float) -> float | None:
@@ -142,6 +147,12 @@ class Playground(anywidget.AnyWidget):
             where="Playground",
         )
         super().__init__()
+        # One Playground trains a model at a time: a newer one (Run All, a
+        # re-run cell) pauses the older, so two tasks never step one model.
+        older = _trainers.get(id(model))
+        if older is not None and older.model is model:
+            older._hand_over()
+        _trainers[id(model)] = self
         self._stepper = stepper
         self._validation_data = validation_data
         self._task: asyncio.Task[None] | None = None
@@ -205,6 +216,9 @@ class Playground(anywidget.AnyWidget):
             raise TypeError(f"Playground: running must be a bool, got {type(value).__name__}")
         if value and self._stepper.diverged is not None:
             self.message = self._stepper.diverged
+            return False
+        if value and _trainers.get(id(self.model)) is not self:
+            self.message = "paused: a newer Playground trains this model now"
             return False
         if value:
             try:
@@ -318,6 +332,14 @@ class Playground(anywidget.AnyWidget):
         if hasattr(self, "_stepper"):
             self.set_trait("running", False)
         super().close()
+
+    def _hand_over(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+        self._target = None
+        self.set_trait("running", False)
+        self.message = "paused: a newer Playground trains this model now"
 
     def film(self) -> Film:
         """The session so far as a film (`viz.animate_training`), to keep or save."""
