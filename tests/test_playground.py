@@ -344,6 +344,8 @@ def test_a_newer_playground_of_the_same_model_pauses_the_older() -> None:
         assert older.message.startswith("paused: a newer Playground")
         older.running = True  # refused: it would step the model the newer one trains
         assert older.running is False
+        older.step_once()
+        assert older._stepper.steps == steps
         await newer.train(3)
         assert newer.step == 3
 

@@ -281,6 +281,9 @@ class Playground(anywidget.AnyWidget):
 
     def step_once(self) -> None:
         """Take one optimizer step now (also while paused) and show it."""
+        if _trainers.get(id(self.model)) is not self:
+            self.message = "paused: a newer Playground trains this model now"
+            return
         problem = self._stepper.step()
         if problem is not None:
             self.message = problem
