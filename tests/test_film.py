@@ -364,3 +364,43 @@ def test_a_film_of_fits_own_recording_shows_its_weights() -> None:
         assert frame[:12] == pytest.approx(expected[:12], rel=1e-6)  # layer 1's weights
         assert frame[12:18] == pytest.approx(expected_b[:6], rel=1e-6)  # then its biases
         assert film.data.loss[k] == recording.steps[k].loss
+
+
+def test_numpy_arrays_are_fine_as_data(moons) -> None:
+    np = pytest.importorskip("numpy")
+    run, X, y, _ = moons
+    from_lists = animate_training(run, X, y, chain_rule_frames=0)
+    from_arrays = animate_training(run, np.array(X), np.array(y), chain_rule_frames=0)
+    assert from_arrays.view.points is not None and from_lists.view.points is not None
+    assert from_arrays.view.points.X == from_lists.view.points.X
+    assert from_arrays.view.points.y == from_lists.view.points.y
+    assert from_arrays.captions == from_lists.captions
+
+
+def test_a_real_diverged_fit_makes_a_film_that_ends_saying_so() -> None:
+    from autograd_mini.nn import MLP
+    from autograd_mini.optim import SGD
+    from autograd_mini.train import TrainingDiverged, fit
+
+    X, y = data.make_moons(30, seed=0)
+    model = MLP(2, [8, 8, 1], seed=0)
+    with pytest.raises(TrainingDiverged) as caught:
+        fit(
+            model,
+            X,
+            y,
+            optimizer=SGD(model, lr=1e6),
+            epochs=50,
+            progress=False,
+            record=True,
+            loss="mse",
+        )
+    recording = caught.value.history.recording
+    assert recording is not None and recording.diverged is not None
+    film = animate_training(recording, X, y, chain_rule_frames=0)
+    assert film.captions[-1].endswith("Training diverged here: " + recording.diverged)
+    html = film.to_html()  # NaN and overflowing numbers still make a valid page
+    assert '"diverged":true' in html
+    # Losses from 0.34 to 1e298 and a NaN still draw a chart.
+    chart = ET.fromstring(to_svg(film.panels(len(film) - 1)["loss"], 1, 1))
+    assert any(el.tag.endswith("polyline") for el in chart.iter())

@@ -388,3 +388,28 @@ def test_in_a_notebook_the_live_film_replaces_its_picture(moons_film: Film) -> N
         finally:
             browser.close()
     assert errors == []
+
+
+def test_a_film_without_data_and_of_one_step_still_plays(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    run, _, _, _ = moons_run(2)
+    for film in (
+        animate_training(run, chain_rule_frames=0),
+        animate_training(replace(run, steps=run.steps[:1]), chain_rule_frames=0),
+    ):
+        folder = tmp_path / str(len(film))
+        folder.mkdir()
+        page, seen, close = open_page(folder, film)
+        try:
+            page.click(".agm-play")
+            page.clock.run_for(2000)
+            assert frame(page) == len(film) - 1
+            page.keyboard.press("s")
+            page.click(".agm-stage-next")
+            assert page.get_attribute(".agm-film", "data-stage") == "forward 2"
+            assert "give X to animate_training" in caption(page)
+            assert page.text_content("svg.agm-side").startswith("No decision surface")
+        finally:
+            close()
+        assert seen == {"requests": [], "errors": [], "dialogs": []}

@@ -35,7 +35,7 @@ class Chart:
         height: float,
         y_range: tuple[float, float] | None = None,
     ) -> None:
-        self.left, self.right, self.top, self.bottom = 46.0, 10.0, 22.0, 26.0
+        self.left, self.right, self.top, self.bottom = 60.0, 10.0, 22.0, 26.0
         self.width, self.height = width, height
         self.x_min, self.x_max = (min(steps), max(steps)) if steps else (0, 1)
         finite = [v for _, values, _, _ in series for v in values if v is not None and _finite(v)]
@@ -43,7 +43,7 @@ class Chart:
             self.y_min, self.y_max = y_range
         else:
             self.y_min = min(0.0, *finite) if finite else 0.0
-            self.y_max = max(finite) if finite else 1.0
+            self.y_max = _top(finite)
         if self.y_max <= self.y_min:
             self.y_max = self.y_min + 1.0
 
@@ -55,6 +55,23 @@ class Chart:
         share = (value - self.y_min) / (self.y_max - self.y_min)
         share = max(0.0, min(1.0, share))
         return self.height - self.bottom - share * (self.height - self.top - self.bottom)
+
+
+def _top(values: list[float]) -> float:
+    """The chart's top: the largest value, unless a few are far above the rest.
+
+    A run that blows up (loss 1e300 in its last steps) would flatten every
+    other step to the axis; then the top is 1.5 times the 90th percentile and
+    the spikes run off the top of the chart.
+
+    >>> _top([1.0, 0.5, 0.4]), _top([1.0] * 9 + [1e300])
+    (1.0, 1.5)
+    """
+    if not values:
+        return 1.0
+    ordered = sorted(values)
+    typical = ordered[int(0.9 * (len(ordered) - 1))]
+    return ordered[-1] if ordered[-1] <= 10 * max(typical, 1e-12) else 1.5 * typical
 
 
 def _finite(v: float | None) -> bool:

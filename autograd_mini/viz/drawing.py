@@ -214,14 +214,21 @@ def _bilinear(pixels: Sequence[Sequence[RGB]], factor: int) -> list[list[RGB]]:
     return out
 
 
-def to_svg(shapes: Sequence[Shape], width: float, height: float, css_class: str = "") -> str:
-    """The shapes as one SVG element, `width` x `height` user units, scalable."""
+def to_svg(
+    shapes: Sequence[Shape], width: float, height: float, css_class: str = "", label: str = ""
+) -> str:
+    """The shapes as one SVG element, `width` x `height` user units, scalable.
+
+    `label` names the picture for screen readers (role="img" with a <title>).
+    """
     klass = f' class="{html_text(css_class)}"' if css_class else ""
+    title = f"<title>{html_text(label)}</title>" if label else ""
+    role = ' role="img"' if label else ""
     body = "".join(_svg_shape(s) for s in shapes)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_n(width)} {_n(height)}" '
         f'width="{_n(width)}" height="{_n(height)}" font-family="Helvetica, Arial, sans-serif"'
-        f"{klass}>{body}</svg>"
+        f"{klass}{role}>{title}{body}</svg>"
     )
 
 

@@ -204,8 +204,17 @@ class Film:
         digest = hashlib.sha1(payload.encode()).hexdigest()[:10]
         film_id = f"{digest}-{next(_film_ids)}"
         panels = self.panels(0)
+        labels = {
+            "network": "The network: neurons in layers, edges coloured by sign",
+            "side": {
+                "plane": "The decision surface with the data",
+                "image": "First-layer weights as images and the network's answers",
+            }.get(self.view.kind, "No decision surface for these inputs"),
+            "loss": "Loss over the steps",
+            "accuracy": "Accuracy over the steps",
+        }
         svgs = {
-            name: to_svg(shapes, *PANEL_SIZES[name], css_class=f"agm-{name}")
+            name: to_svg(shapes, *PANEL_SIZES[name], css_class=f"agm-{name}", label=labels[name])
             for name, shapes in panels.items()
         }
         players = "".join(
@@ -458,8 +467,9 @@ def _chain_rule_players(data: FilmData, count: int, notes: list[str]) -> dict[in
             total += len(html)
             if players and total > _MAX_PLAYER_BYTES:
                 left = len(frames) - len(players)
+                players_were = "player was" if left == 1 else "players were"
                 notes.append(
-                    f"{left} more chain-rule players were left out to keep the page small "
+                    f"{left} more chain-rule {players_were} left out to keep the page small "
                     "(each shows this network's whole graph for one sample)."
                 )
                 break

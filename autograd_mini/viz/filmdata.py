@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence, Sized
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -132,23 +132,42 @@ class FilmData:
         return Net(tuple(weights), tuple(biases), self.activations)
 
 
+def _rows(value: object, where: str, what: str) -> list[object]:
+    """Any sized, indexable collection (a list, a tuple, a NumPy array) as a list."""
+    if isinstance(value, (str, bytes)) or not (
+        isinstance(value, Sized) and isinstance(value, Iterable)
+    ):
+        raise TypeError(f"{where}: {what}, got {type(value).__name__}")
+    return list(value)
+
+
 def check_points(
     X: object, y: object, nin: int, where: str
 ) -> tuple[list[list[float]], list[int]] | None:
-    """`X`, `y` as lists of floats and int labels (None when X is None), or one clear error."""
+    """`X`, `y` as lists of floats and int labels (None when X is None), or one clear error.
+
+    Lists, tuples and NumPy arrays are all fine.
+
+    >>> check_points([[1, 2]], (1,), 2, "f")
+    ([[1.0, 2.0]], [1])
+    """
     if X is None:
         if y is not None:
             raise ValueError(f"{where}: y given without X")
         return None
-    if not isinstance(X, Sequence) or isinstance(X, (str, bytes)):
-        raise TypeError(f"{where}: X must be a list of samples, got {type(X).__name__}")
-    if y is None or not isinstance(y, Sequence) or isinstance(y, (str, bytes)):
+    samples = _rows(X, where, "X must be a list of samples")
+    if y is None:
         raise TypeError(f"{where}: y must be a list of labels when X is given")
-    if len(X) != len(y):
-        raise ValueError(f"{where}: X has {len(X)} samples but y has {len(y)} labels")
+    targets = _rows(y, where, "y must be a list of labels")
+    if len(samples) != len(targets):
+        raise ValueError(f"{where}: X has {len(samples)} samples but y has {len(targets)} labels")
     points: list[list[float]] = []
-    for i, x in enumerate(X):
-        if not isinstance(x, Sequence) or len(x) != nin:
+    for i, x in enumerate(samples):
+        if (
+            isinstance(x, (str, bytes))
+            or not (isinstance(x, Sized) and isinstance(x, Iterable))
+            or len(x) != nin
+        ):
             raise ValueError(f"{where}: X[{i}] must hold {nin} numbers (the network's inputs)")
         try:
             point = [float(v) for v in x]
@@ -158,10 +177,16 @@ def check_points(
             raise ValueError(f"{where}: X[{i}] holds a NaN or infinite number")
         points.append(point)
     labels: list[int] = []
-    for i, label in enumerate(y):
-        if isinstance(label, bool) or not isinstance(label, (int, float)) or label != int(label):
+    for i, label in enumerate(targets):
+        number = None
+        if not isinstance(label, (bool, str, bytes)):
+            try:
+                number = float(label)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                number = None
+        if number is None or not number.is_integer():
             raise TypeError(f"{where}: y[{i}] must be a whole-number class label, got {label!r}")
-        labels.append(int(label))
+        labels.append(int(number))
     return points, labels
 
 

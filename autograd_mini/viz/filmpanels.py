@@ -128,7 +128,7 @@ class FilmView:
         shapes.append(
             Text(
                 width / 2,
-                height - 34,
+                height - 48,
                 DIVERGED if diverged else "",
                 14,
                 fill=NEGATIVE,

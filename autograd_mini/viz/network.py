@@ -89,7 +89,7 @@ class NetworkLayout:
             raise ValueError(f"NetworkLayout: bad layer sizes {self.layer_sizes!r}")
         self.shown = [list(range(min(n, self.max_neurons))) for n in self.layer_sizes]
         columns = len(self.layer_sizes)
-        left, right, top, bottom = 40.0, 40.0, 34.0, 62.0
+        left, right, top, bottom = 40.0, 40.0, 34.0, 76.0
         step_x = (self.width - left - right) / max(1, columns - 1)
         most = max(len(c) for c in self.shown)
         step_y = (self.height - top - bottom) / max(1, most)

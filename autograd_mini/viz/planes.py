@@ -20,7 +20,7 @@ from collections.abc import Sequence
 
 from autograd_mini.viz.drawing import RGB, Circle, Raster, Rect, Shape
 from autograd_mini.viz.palette import CLASS_COLOURS, diverging_rgb, hex_rgb
-from autograd_mini.viz.weights import Net
+from autograd_mini.viz.weights import ACTIVATION_FUNCTIONS, Net
 
 __all__ = [
     "image_side",
@@ -86,10 +86,10 @@ def surface_pixels(net: Net, extent: Extent, n: int, loss_name: str) -> list[lis
 
 def neuron_pixels(net: Net, neuron: int, extent: Extent, n: int) -> list[list[RGB]]:
     """First-layer `neuron`'s output over the plane (blue +, orange -, scaled to its largest)."""
-    grid = _grid(extent, n)
-    layer = Net((net.weights[0],), (net.biases[0],), (net.activations[0],))
-    values = [[layer.output(p)[neuron] for p in row] for row in grid]
-    top = max((abs(v) for row in values for v in row), default=0.0) or 1.0
+    (w0, w1), b = net.weights[0][neuron], net.biases[0][neuron]
+    f = ACTIVATION_FUNCTIONS[net.activations[0]]
+    values = [[f(w0 * x + w1 * y + b) for x, y in row] for row in _grid(extent, n)]
+    top = max((abs(v) for row in values for v in row if v == v), default=0.0) or 1.0
     return [[diverging_rgb(v / top) for v in row] for row in values]
 
 
