@@ -15,8 +15,9 @@ The table gives the median over rounds and the median of the per-round ratios
 
 The current worker also times the same moons step with `backward(create_graph=True)`
 against the plain step, interleaved in one process: the cost of building the
-gradient's own graph. Imports benchmarks.workloads (in the workers) and
-benchmarks.report.
+gradient's own graph. The parent takes the data from benchmarks.workloads and
+hands it to the workers as JSON; the workers import only names both releases have
+(Value, MLP) and benchmarks.timing.
 """
 
 from __future__ import annotations
