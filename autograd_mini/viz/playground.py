@@ -15,8 +15,9 @@ one frame (the frame-rate cap), then it yields, so the cell returns at once
 and clicks keep arriving. No threads.
 
 The synced traitlets `running`, `lr`, `batch_size` and `fps` are the
-controls (setting them in code does what the page does); `step`, `epoch`,
-`loss`, `accuracy` and `message` are read-outs. A saved notebook shows the
+controls (setting them in code does what the page does); `step` (optimizer
+steps taken), `epoch` (epochs completed), `loss` and `accuracy` (of the last
+batch) and `message` are read-outs. A saved notebook shows the
 current frame as a picture above the widget (the live widget hides it).
 
 Imports `autograd_mini.viz.*` and `anywidget` (the ``notebooks`` extra).
@@ -454,7 +455,12 @@ class Playground(anywidget.AnyWidget):
         """The current frame as the film draws it: a PNG (every viewer shows one) and a line."""
         s = self._stepper
         film = animate_training(
-            s.recording, s.X, list(s.y), chain_rule_frames=0, title="Playground"
+            s.recording,
+            s.X,
+            list(s.y),
+            validation_data=self._validation_data,
+            chain_rule_frames=0,
+            title="Playground",
         )
         # Pillow paints it in a few tenths of a second; rasterising the SVG takes seconds.
         image = film.gif_frame(len(film) - 1)
