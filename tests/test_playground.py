@@ -11,6 +11,7 @@ import base64
 import io
 import json
 import math
+from array import array
 from typing import Any
 
 import pytest
@@ -177,7 +178,11 @@ def test_a_diverged_run_pauses_itself_and_sends_no_nan() -> None:
     assert pg.message.startswith("paused:") and "lower the learning rate and reset" in pg.message
     assert pg.step < 500
     assert all(math.isfinite(w) for w in weights(model))  # the failing step changed nothing
-    json.dumps(pg.frame, allow_nan=False)  # raises on NaN or infinity
+    for name in ("params", "steps", "loss", "accuracy"):
+        numbers = array("d", pg.frame[name])
+        assert len(numbers) > 0 and all(math.isfinite(v) for v in numbers), name
+    rest = {k: v for k, v in pg.frame.items() if not isinstance(v, bytes)}
+    json.dumps(rest, allow_nan=False)  # raises on NaN or infinity
     stopped_at = pg.step
     asyncio.run(pg.train(5))  # refused until reset
     assert pg.step == stopped_at and pg.message.startswith("paused:")
@@ -350,3 +355,12 @@ def test_a_newer_playground_of_the_same_model_pauses_the_older() -> None:
         assert newer.step == 3
 
     asyncio.run(session())
+
+
+def test_a_frame_carries_the_models_weights_exactly() -> None:
+    pg = playground(10)
+    pg.step_once()
+    net = Net.from_mlp(pg.model)
+    assert list(array("d", pg.frame["params"])) == flat_parameters(net.weights, net.biases)
+    assert list(array("d", pg.frame["loss"])) == pg._stepper.losses
+    assert list(array("d", pg.frame["steps"])) == [1.0]

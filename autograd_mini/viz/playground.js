@@ -97,6 +97,14 @@ function makeDrawing(spec) {
   return { divergingRgb, width, wIndex, bIndex, forward, surfaceRgb, L };
 }
 
+// Numbers the kernel sent as a binary buffer (little-endian float64): a DataView here.
+function floats(view) {
+  if (Array.isArray(view)) { return view; }
+  const out = new Float64Array(Math.floor(view.byteLength / 8));
+  for (let i = 0; i < out.length; i++) { out[i] = view.getFloat64(8 * i, true); }
+  return out;
+}
+
 function svgElement(name, attributes) {
   const e = document.createElementNS(SVG_NS, name);
   for (const [k, v] of Object.entries(attributes)) { e.setAttribute(k, String(v)); }
@@ -257,8 +265,8 @@ function render({ model, el }) {
   function showFrame() {
     const frame = model.get("frame");
     if (!frame || !frame.params) { return; }
-    // A number the kernel could not send (not finite) arrives as null: drawn as 0.
-    const p = frame.params.map((v) => (v === null ? 0 : v));
+    const p = Array.from(floats(frame.params), (v) => (isFinite(v) ? v : 0));
+    const steps = Array.from(floats(frame.steps));
     let scale = 0;
     for (const v of p) { scale = Math.max(scale, Math.abs(v)); }
     scale = scale || 1;
@@ -279,11 +287,11 @@ function render({ model, el }) {
     const val = frame.validation || [];
     const valSteps = val.map((v) => v[0]);
     drawChart(lossChart, "loss", [
-      { name: "batch", colour: spec.palette.pos, steps: frame.steps, values: frame.loss },
+      { name: "batch", colour: spec.palette.pos, steps: steps, values: Array.from(floats(frame.loss)) },
       { name: "validation", colour: spec.palette.neg, steps: valSteps, values: val.map((v) => v[1]) },
     ]);
     drawChart(accuracyChart, "accuracy", [
-      { name: "batch", colour: spec.palette.pos, steps: frame.steps, values: frame.accuracy },
+      { name: "batch", colour: spec.palette.pos, steps: steps, values: Array.from(floats(frame.accuracy)) },
       { name: "validation", colour: spec.palette.neg, steps: valSteps, values: val.map((v) => v[2]) },
     ], 1);
   }

@@ -38,8 +38,11 @@ import base64
 import io
 import math
 import numbers
+import sys
 import time
 import weakref
+from array import array
+from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
@@ -80,6 +83,18 @@ _trainers: weakref.WeakValueDictionary[int, Playground] = weakref.WeakValueDicti
 
 def _finite_or_none(value: float) -> float | None:
     return value if math.isfinite(value) else None
+
+
+def _float64_bytes(values: Sequence[float]) -> bytes:
+    """Numbers as little-endian float64 bytes (a widget sends bytes as a binary buffer).
+
+    Not-finite numbers cannot occur (a step that would make one is refused);
+    the page would read one as NaN and leave it out, never choke on it.
+    """
+    packed = array("d", values)
+    if sys.byteorder != "little":
+        packed.byteswap()
+    return packed.tobytes()
 
 
 def _thin(count: int) -> list[int]:
@@ -379,10 +394,12 @@ class Playground(anywidget.AnyWidget):
             self.loss = _finite_or_none(s.losses[-1]) if s.losses else None
             self.accuracy = s.accuracies[-1] if s.accuracies else None
             self.frame = {
-                "params": [_finite_or_none(v) for v in self._flat()],
-                "steps": [i + 1 for i in keep],
-                "loss": [_finite_or_none(s.losses[i]) for i in keep],
-                "accuracy": [s.accuracies[i] for i in keep],
+                # Binary (little-endian float64): no JSON walk over every number,
+                # and the weights arrive exactly as the model holds them.
+                "params": _float64_bytes(self._flat()),
+                "steps": _float64_bytes([i + 1 for i in keep]),
+                "loss": _float64_bytes([s.losses[i] for i in keep]),
+                "accuracy": _float64_bytes([s.accuracies[i] for i in keep]),
                 "validation": [
                     [step, _finite_or_none(loss), acc] for step, loss, acc in s.validation
                 ],
