@@ -37,8 +37,9 @@ from autograd_mini.recording import Recorder, Recording
 from autograd_mini.train import (
     LossFunction,
     _batch_loss,
-    _check_classes,
+    _check_labels,
     _check_samples,
+    _class_count,
     _count_correct,
     _evaluate,
     _resolve_loss,
@@ -89,8 +90,9 @@ class Stepper:
         if len(X[0]) != model.nin:
             raise ValueError(f"{where}: X has {len(X[0])} features, the model takes {model.nin}")
         self._targets = _targets_for(self.loss_name, y, where)
-        if self.loss_name == "cross_entropy":
-            _check_classes(model, X[0], self._targets, where)
+        classes = _class_count(model, X[0]) if self.loss_name == "cross_entropy" else 0
+        if classes:
+            _check_labels(self._targets, classes, where)
         if batch_size is not None:
             _checks.count(batch_size, where, "batch_size")
         if isinstance(seed, bool) or not isinstance(seed, int):
@@ -114,7 +116,10 @@ class Stepper:
                     f"{where}: validation_data has {len(val_X[0])} features, "
                     f"the model takes {model.nin}"
                 )
-            self._val = (val_X, _targets_for(self.loss_name, val_y, f"{where}: validation_data"))
+            val_targets = _targets_for(self.loss_name, val_y, f"{where}: validation_data")
+            if classes:
+                _check_labels(val_targets, classes, f"{where}: validation_data")
+            self._val = (val_X, val_targets)
         self.model = model
         self.optimizer = optimizer
         self.X, self.y = X, y
