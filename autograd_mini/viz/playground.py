@@ -506,4 +506,6 @@ class Playground(anywidget.AnyWidget):
         self._picture_id = handle.display_id if handle is not None else None
         bundle = self._repr_mimebundle_()
         widget_data, widget_metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
+        # What a viewer without the widget shows under the picture (the counts would go stale).
+        widget_data = {**widget_data, "text/plain": "Playground: run this cell to train it live."}
         display(widget_data, metadata=widget_metadata, raw=True)  # type: ignore[no-untyped-call]
