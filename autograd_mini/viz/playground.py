@@ -507,5 +507,8 @@ class Playground(anywidget.AnyWidget):
         bundle = self._repr_mimebundle_()
         widget_data, widget_metadata = bundle if isinstance(bundle, tuple) else (bundle, {})
         # What a viewer without the widget shows under the picture (the counts would go stale).
-        widget_data = {**widget_data, "text/plain": "Playground: run this cell to train it live."}
+        widget_data = {
+            **(widget_data or {}),
+            "text/plain": "Playground: run this cell to train it live.",
+        }
         display(widget_data, metadata=widget_metadata, raw=True)  # type: ignore[no-untyped-call]
