@@ -3,7 +3,8 @@
 `draw_graph` draws a computation graph, `trace_backward` lists what `backward()`
 does node by node, `animate` plays the forward and backward pass in a browser.
 All three read the graph and never change it. `animate_training` makes a film
-of a recorded training run (`fit(..., record=True)`).
+of a recorded training run (`fit(..., record=True)`). `Playground` trains a
+network live in Jupyter (needs the ``notebooks`` extra, imported on first use).
 
 >>> from autograd_mini import Value
 >>> from autograd_mini.viz import draw_graph
@@ -11,6 +12,8 @@ of a recorded training run (`fit(..., record=True)`).
 >>> isinstance(draw_graph(Value(1.0)), graphviz.Digraph)
 True
 """
+
+from typing import Any
 
 from autograd_mini.viz.film import Film, animate_training
 from autograd_mini.viz.graph import draw_graph
@@ -26,4 +29,14 @@ __all__ = [
     "Trace",
     "animate_training",
     "Film",
+    "Playground",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    # Only the Playground needs anywidget; importing viz must not.
+    if name == "Playground":
+        from autograd_mini.viz.playground import Playground
+
+        return Playground
+    raise AttributeError(f"module 'autograd_mini.viz' has no attribute {name!r}")
