@@ -15,14 +15,21 @@ Imports `engine`, `nn` and `train` (for History).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from autograd_mini.engine import Value, no_grad
 from autograd_mini.nn import Module
 from autograd_mini.train import History
 
-__all__ = ["INSTALL_HINT", "decision_boundary_figure", "loss_curve_figure", "save_svg"]
+__all__ = [
+    "INSTALL_HINT",
+    "decision_boundary_figure",
+    "grad_size_figure",
+    "loss_curve_figure",
+    "save_svg",
+]
 
 INSTALL_HINT = "pip install 'autograd-mini[notebooks]'"
 """What to run when matplotlib is missing."""
@@ -132,6 +139,67 @@ def decision_boundary_figure(
     ax.set_ylabel("x2")
     ax.set_title("Decision boundary (background: predicted class)")
     return fig
+
+
+def grad_size_figure(
+    sizes: Mapping[str, Sequence[float]] | Sequence[float], title: str | None = None
+) -> Any:
+    """Gradient size per layer on a log scale, one line per model.
+
+    `sizes` is what `nn.grad_size_per_layer` returns, or a mapping from a name
+    (e.g. "tanh") to such a list, to compare models. Layer 1 is next to the
+    input, the last one is the output layer. A log scale cannot show 0: a layer
+    whose weights got no gradient at all is left out and the legend says so.
+
+    >>> fig = grad_size_figure({"sigmoid": [1e-6, 1e-3, 0.1], "relu": [0.05, 0.08, 0.1]})
+    >>> [line.get_label() for line in fig.axes[0].get_lines()]
+    ['sigmoid', 'relu']
+    """
+    series = _grad_series(sizes)
+    fig = _figure()
+    ax = fig.add_subplot()
+    for name, values in series.items():
+        zero = sum(1 for v in values if v == 0.0)
+        label = name + (f" ({zero} layer{'s' if zero > 1 else ''} at 0, not shown)" if zero else "")
+        layers = [k for k, v in enumerate(values, start=1) if v > 0.0]
+        ax.plot(layers, [v for v in values if v > 0.0], "o-", label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel("layer (1 = next to the input)")
+    ax.set_ylabel("mean |dL/dw| (log scale)")
+    deepest = max(len(values) for values in series.values())
+    ax.set_xticks(range(1, deepest + 1))
+    if len(series) > 1 or any(0.0 in values for values in series.values()):
+        ax.legend(loc="best", fontsize=8)
+    ax.set_title(title if title is not None else "Gradient size per layer")
+    return fig
+
+
+def _grad_series(sizes: object) -> dict[str, list[float]]:
+    """`sizes` as {name: list of finite sizes >= 0}; one unnamed list is called "model"."""
+    if isinstance(sizes, Mapping):
+        items = list(sizes.items())
+    elif isinstance(sizes, Sequence) and not isinstance(sizes, (str, bytes)):
+        items = [("model", sizes)]
+    else:
+        raise TypeError(
+            f"grad_size_figure: expected a list of sizes or a dict of them, "
+            f"got {type(sizes).__name__}"
+        )
+    if not items:
+        raise ValueError("grad_size_figure: no sizes given")
+    series = {}
+    for name, values in items:
+        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
+            raise ValueError(f"grad_size_figure: {name!r} must be a non-empty list of sizes")
+        numbers = []
+        for v in values:
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise TypeError(f"grad_size_figure: {name!r} holds {v!r}, not a number")
+            if not math.isfinite(v) or v < 0:
+                raise ValueError(f"grad_size_figure: {name!r} holds {v!r}, not a size >= 0")
+            numbers.append(float(v))
+        series[str(name)] = numbers
+    return series
 
 
 def save_svg(fig: Any, path: str) -> None:
