@@ -27,8 +27,12 @@ from typing import TextIO
 
 import graphviz
 
-from autograd_mini.engine import UNARY_FUNCTIONS
-from autograd_mini.expression import ExpressionError, parse_assignment, parse_expression
+from autograd_mini.expression import (
+    ExpressionError,
+    function_usages,
+    parse_assignment,
+    parse_expression,
+)
 from autograd_mini.viz.escape import format_number, format_unrounded
 from autograd_mini.viz.graph import RANKDIRS, draw_graph
 from autograd_mini.viz.player import animate
@@ -53,7 +57,7 @@ ROOT_NAME = "out"
 
 DESCRIPTION = (
     "Parse EXPR (numbers, names, + - * / **, unary minus, parentheses, "
-    f"{' '.join(UNARY_FUNCTIONS)}; never eval), run backward() and write the graph picture. "
+    f"{' '.join(function_usages())}; never eval), run backward() and write the graph picture. "
     'Name the result with "L = ..." (default: out). '
     'An EXPR starting with "-" works as it is ("-a**2"), or after "--".'
 )
@@ -216,8 +220,9 @@ def run_graph(
                     f"expression: {root_name!r} names the result and is also given with --set"
                 )
         root = parse_expression(expr, variables)
-        if not root.label:
-            # Otherwise the picture and the player call the result "#6": "d#6/da".
+        if root.parents or not root.label:
+            # The result is "out" (or the user's name), not its sub-expression
+            # label nor "#6": captions read "dout/da", not "d#6/da".
             root.label = root_name
         root.backward()
     except (ValueError, OverflowError, TypeError) as error:
