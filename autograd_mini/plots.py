@@ -35,14 +35,24 @@ INSTALL_HINT = "pip install 'autograd-mini[notebooks]'"
 """What to run when matplotlib is missing."""
 
 
-def loss_curve_figure(history: History) -> Any:
-    """Loss (log scale, left) and accuracy (right) per epoch; dashed lines for validation."""
+def loss_curve_figure(history: History, validation_name: str = "validation") -> Any:
+    """Loss (log scale, left) and accuracy (right) per epoch; dashed lines for validation.
+
+    `validation_name` is what the legend calls the data `fit` evaluated after each
+    epoch: "validation" when it chooses settings, "test" when it only reports.
+    """
     fig = _figure()
     ax = fig.add_subplot()
     epochs = range(1, history.epochs + 1)
     ax.plot(epochs, history.loss, color="tab:blue", label="train loss")
     if history.val_loss:
-        ax.plot(epochs, history.val_loss, color="tab:blue", linestyle="--", label="test loss")
+        ax.plot(
+            epochs,
+            history.val_loss,
+            color="tab:blue",
+            linestyle="--",
+            label=f"{validation_name} loss",
+        )
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
     ax.set_yscale("log")
@@ -50,7 +60,11 @@ def loss_curve_figure(history: History) -> Any:
     acc_ax.plot(epochs, history.accuracy, color="tab:orange", label="train accuracy")
     if history.val_accuracy:
         acc_ax.plot(
-            epochs, history.val_accuracy, color="tab:orange", linestyle="--", label="test accuracy"
+            epochs,
+            history.val_accuracy,
+            color="tab:orange",
+            linestyle="--",
+            label=f"{validation_name} accuracy",
         )
     acc_ax.set_ylabel("accuracy")
     acc_ax.set_ylim(0.0, 1.02)
@@ -73,6 +87,7 @@ def decision_boundary_figure(
     One output: its sign is the class and the boundary is its zero contour.
     Several outputs: each grid cell gets the flat colour of its argmax class (class
     indices are never interpolated). Test points are drawn as triangles. Axes: x1, x2.
+    The legend says which marker is train or test and which colour is which class.
 
     >>> from autograd_mini.nn import MLP
     >>> fig = decision_boundary_figure(MLP(2, [4, 1], seed=0), [[0.0, 0.0], [1.0, 1.0]], [0, 1],
@@ -134,7 +149,11 @@ def decision_boundary_figure(
         )
         # A neutral proxy for the legend: the marker shape says train or test.
         ax.scatter([], [], c="lightgray", label=name, **style)
-    ax.legend(loc="upper right")
+    for k in range(classes):
+        # Which colour is which class: the points' colour, the background a paler one.
+        ax.scatter([], [], color=_cmap_colour(cmap, norm, k), marker="s", s=40, label=f"class {k}")
+    # Outside the axes: inside, it would hide points or the boundary.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     ax.set_title("Decision boundary (background: predicted class)")
@@ -219,6 +238,14 @@ def _normalize(vmin: float, vmax: float) -> Any:
     from matplotlib.colors import Normalize
 
     return Normalize(vmin, vmax)
+
+
+def _cmap_colour(cmap: Any, norm: Any, k: int) -> Any:
+    """The colour `scatter(c=..., cmap=cmap, norm=norm)` gives class `k`."""
+    from matplotlib import colormaps
+
+    colormap = colormaps[cmap] if isinstance(cmap, str) else cmap
+    return colormap(norm(k))
 
 
 def _class_colours(classes: int) -> tuple[Any, Any]:
