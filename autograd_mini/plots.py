@@ -81,13 +81,16 @@ def decision_boundary_figure(
     X_test: Sequence[Sequence[float]] = (),
     y_test: Sequence[int] = (),
     resolution: int = 60,
+    *,
+    held_out_name: str = "test",
 ) -> Any:
     """The predicted class over the plane of a 2-input model, with the points on top.
 
     One output: its sign is the class and the boundary is its zero contour.
     Several outputs: each grid cell gets the flat colour of its argmax class (class
     indices are never interpolated). Test points are drawn as triangles. Axes: x1, x2.
-    The legend says which marker is train or test and which colour is which class.
+    The legend says which marker is train or test and which colour is which class;
+    `held_out_name` names the triangles ("validation" when they are a validation set).
 
     >>> from autograd_mini.nn import MLP
     >>> fig = decision_boundary_figure(MLP(2, [4, 1], seed=0), [[0.0, 0.0], [1.0, 1.0]], [0, 1],
@@ -135,7 +138,8 @@ def decision_boundary_figure(
             norm=norm,
             alpha=0.35,
         )
-    for xs, labels, marker, name in ((X, y, "o", "train"), (X_test, y_test, "^", "test")):
+    held_out = (X_test, y_test, "^", held_out_name)
+    for xs, labels, marker, name in ((X, y, "o", "train"), held_out):
         if not xs:
             continue
         style = {"marker": marker, "s": 22, "edgecolors": "black", "linewidths": 0.5}

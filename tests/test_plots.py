@@ -66,6 +66,13 @@ def test_decision_boundary_separates_a_known_linear_model(tmp_path):
     colours = [tuple(c) for c in points.to_rgba(points.get_array())]
     swatches = [tuple(h.get_facecolor()[0]) for h in legend.legend_handles[2:]]
     assert swatches == [colours[1], colours[0]] and colours[0] != colours[1]
+    named = plots.decision_boundary_figure(
+        model, X, y, [[2.0, 0.0]], [1], resolution=5, held_out_name="validation"
+    )
+    assert [t.get_text() for t in named.axes[0].get_legend().get_texts()][:2] == [
+        "train",
+        "validation",
+    ]
     path = tmp_path / "b.svg"
     plots.save_svg(fig, str(path))
     assert ET.parse(path).getroot().tag == "{http://www.w3.org/2000/svg}svg"
