@@ -180,6 +180,7 @@ def grad_size_figure(
     """
     series = _grad_series(sizes)
     fig = _figure()
+    fig.set_size_inches(7.0, 4.0)  # wide: the legend sits beside the axes
     ax = fig.add_subplot()
     for name, values in series.items():
         zero = sum(1 for v in values if v == 0.0)
@@ -192,7 +193,8 @@ def grad_size_figure(
     deepest = max(len(values) for values in series.values())
     ax.set_xticks(range(1, deepest + 1))
     if len(series) > 1 or any(0.0 in values for values in series.values()):
-        ax.legend(loc="best", fontsize=8)
+        # Outside the axes, where it covers no line.
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
     ax.set_title(title if title is not None else "Gradient size per layer")
     return fig
 
