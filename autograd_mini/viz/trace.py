@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from autograd_mini.engine import Value, _check_real
 from autograd_mini.viz.escape import clean_text, format_number, html_text
-from autograd_mini.viz.scene import reading_order, require_value
+from autograd_mini.viz.scene import reading_order, require_value, short_scope
 
 __all__ = ["Step", "Trace", "node_names", "trace_backward"]
 
@@ -152,7 +152,7 @@ def _one_line(cell: str) -> str:
 
 
 def node_names(root: Value) -> dict[int, str]:
-    """Display names by `id(value)`: the label, prefixed by its scope; "#k" if unlabeled.
+    """Display names by `id(value)`: the label, prefixed by its short scope; "#k" if unlabeled.
 
     k is the node's position in `reading_order(root)`, the same number as the
     node's id ("v" + k) in `draw_graph`'s SVG.
@@ -165,8 +165,10 @@ def node_names(root: Value) -> dict[int, str]:
     names: dict[int, str] = {}
     for k, v in enumerate(reading_order(root)):
         label = clean_text(v.label, 40)
-        if label and v.scope:
-            label = f"{clean_text(v.scope, 40)}.{label}"
+        scope = short_scope(v.scope)
+        if label and scope:
+            # The short form draw_graph shows: "L0.N3.w0" for layers.0.neurons.3's w0.
+            label = f"{clean_text(scope, 40)}.{label}"
         names[id(v)] = label or f"#{k}"
     return names
 
