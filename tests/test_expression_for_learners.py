@@ -159,3 +159,15 @@ def test_the_graph_command_keeps_calling_the_result_out(tmp_path: Path) -> None:
     source = target.read_text(encoding="utf-8")
     assert "{a\\*b|" in source or "{a*b|" in source
     assert "{out|" in source and '"{#' not in source  # no node is called "#k"
+
+
+@pytest.mark.exe
+def test_animation_captions_bracket_sub_expression_names() -> None:
+    from autograd_mini.viz import animate
+
+    root = parse_expression("(a*b + c) * f", {"a": 2.0, "b": -3.0, "c": 10.0, "f": -2.0})
+    root.label = "L"
+    root.backward()
+    captions = animate(root).captions
+    assert "L = (a*b + c) * f = -8" in captions  # not "a*b + c * f", which means another thing
+    assert any("dL/d(a*b) += dL/d(a*b + c) · ∂(a*b + c)/∂(a*b)" in c for c in captions)
