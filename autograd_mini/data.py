@@ -15,12 +15,11 @@ Imports nothing else from the package.
 from __future__ import annotations
 
 import math
-import numbers
 import random
 from collections.abc import Iterator, Sequence
 from typing import TypeVar
 
-from autograd_mini._checks import count, finite_number
+from autograd_mini import _checks
 
 __all__ = [
     "make_moons",
@@ -52,8 +51,8 @@ def make_moons(n: int = 100, noise: float = 0.1, seed: int | None = None) -> Dat
     >>> sorted((round(a, 3), round(b, 3), c) for (a, b), c in zip(X, y))
     [(-1.0, 0.0, 0), (0.0, 0.5, 1), (1.0, 0.0, 0), (2.0, 0.5, 1)]
     """
-    count = _check_n(n, "make_moons")
-    sigma = _check_noise(noise, "make_moons")
+    count = _checks.count(n, "make_moons", "n", minimum=2)
+    sigma = _checks.number(noise, "make_moons", "noise", low=0)
     rng = random.Random(seed)
     n_outer = count - count // 2
     n_inner = count // 2
@@ -76,13 +75,14 @@ def make_circles(
     >>> sorted({round(math.hypot(a, b), 6) for a, b in X})
     [0.5, 1.0]
     """
-    count = _check_n(n, "make_circles")
-    sigma = _check_noise(noise, "make_circles")
-    if isinstance(factor, bool) or not isinstance(factor, numbers.Real) or not 0 < factor < 1:
-        raise ValueError(f"make_circles: factor must be a number in (0, 1), got {factor!r}")
+    count = _checks.count(n, "make_circles", "n", minimum=2)
+    sigma = _checks.number(noise, "make_circles", "noise", low=0)
+    radius_ratio = _checks.number(
+        factor, "make_circles", "factor", low=0, high=1, low_open=True, high_open=True
+    )
     rng = random.Random(seed)
     points: list[tuple[float, float, int]] = []
-    for label, radius, size in ((0, 1.0, count - count // 2), (1, float(factor), count // 2)):
+    for label, radius, size in ((0, 1.0, count - count // 2), (1, radius_ratio, count // 2)):
         for i in range(size):
             t = 2.0 * math.pi * i / size
             points.append((radius * math.cos(t), radius * math.sin(t), label))
@@ -98,8 +98,8 @@ def make_xor(n: int = 100, noise: float = 0.0, seed: int | None = None) -> Datas
     >>> all(c == int((a > 0) != (b > 0)) for (a, b), c in zip(X, y))
     True
     """
-    count = _check_n(n, "make_xor")
-    sigma = _check_noise(noise, "make_xor")
+    count = _checks.count(n, "make_xor", "n", minimum=2)
+    sigma = _checks.number(noise, "make_xor", "noise", low=0)
     rng = random.Random(seed)
     points: list[tuple[float, float, int]] = []
     for _ in range(count):
@@ -117,10 +117,9 @@ def make_blobs(
     >>> sorted(set(y)), y.count(0)
     ([0, 1, 2], 3)
     """
-    count = _check_n(n, "make_blobs")
-    if isinstance(centers, bool) or not isinstance(centers, int) or not 2 <= centers <= count:
-        raise ValueError(f"make_blobs: centers must be an int in [2, n={count}], got {centers!r}")
-    sigma = _check_noise(std, "make_blobs", what="std")
+    count = _checks.count(n, "make_blobs", "n", minimum=2)
+    centers = _checks.count(centers, "make_blobs", "centers", minimum=2, maximum=count)
+    sigma = _checks.number(std, "make_blobs", "std", low=0)
     rng = random.Random(seed)
     points: list[tuple[float, float, int]] = []
     for i in range(count):
@@ -148,16 +147,17 @@ def train_test_split(
     >>> len(X_train), len(X_test)
     (3, 1)
     """
-    n = _check_pair(X, y, "train_test_split")
-    if (
-        isinstance(test_fraction, bool)
-        or not isinstance(test_fraction, numbers.Real)
-        or not 0 < test_fraction < 1
-    ):
-        raise ValueError(
-            f"train_test_split: test_fraction must be a number in (0, 1), got {test_fraction!r}"
-        )
-    n_test = round(n * float(test_fraction))
+    n = _checks.paired_samples(X, y, "train_test_split")
+    fraction = _checks.number(
+        test_fraction,
+        "train_test_split",
+        "test_fraction",
+        low=0,
+        high=1,
+        low_open=True,
+        high_open=True,
+    )
+    n_test = round(n * fraction)
     if n_test == 0 or n_test == n:
         raise ValueError(
             f"train_test_split: test_fraction={test_fraction!r} of {n} samples leaves "
@@ -181,8 +181,8 @@ def batches(
     >>> [yb for _, yb in batches([[0], [1], [2]], [0, 1, 2], batch_size=2, shuffle=False)]
     [[0, 1], [2]]
     """
-    n = _check_pair(X, y, "batches")
-    count(batch_size, "batches", "batch_size")
+    n = _checks.paired_samples(X, y, "batches")
+    _checks.count(batch_size, "batches", "batch_size")
     order = list(range(n))
     if shuffle:
         random.Random(seed).shuffle(order)
@@ -211,22 +211,3 @@ def _finish(points: list[tuple[float, float, int]], sigma: float, rng: random.Ra
         for a, b, _ in points
     ]
     return X, [label for _, _, label in points]
-
-
-def _check_n(n: object, where: str) -> int:
-    return count(n, where, "n", minimum=2)
-
-
-def _check_noise(noise: object, where: str, what: str = "noise") -> float:
-    return finite_number(noise, where, what, minimum=0.0)
-
-
-def _check_pair(X: Sequence[object], y: Sequence[object], where: str) -> int:
-    for name, seq in (("X", X), ("y", y)):
-        if isinstance(seq, (str, bytes)) or not isinstance(seq, Sequence):
-            raise TypeError(f"{where}: {name} must be a list, got {type(seq).__name__}")
-    if len(X) != len(y):
-        raise ValueError(f"{where}: X and y must have the same length, got {len(X)} and {len(y)}")
-    if not X:
-        raise ValueError(f"{where}: X and y are empty")
-    return len(X)

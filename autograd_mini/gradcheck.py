@@ -21,10 +21,10 @@ True
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from autograd_mini import _checks
 from autograd_mini.engine import Value, no_grad
 
 __all__ = ["GradcheckReport", "gradcheck", "numerical_grad"]
@@ -43,7 +43,7 @@ def numerical_grad(f: Function, inputs: Sequence[Value], eps: float = 1e-6) -> l
     [6.0]
     """
     values = _check_inputs(inputs, "numerical_grad")
-    step = _check_positive(eps, "numerical_grad", "eps")
+    step = _checks.number(eps, "numerical_grad", "eps", low=0, low_open=True)
     grads = []
     with no_grad():
         for v in values:
@@ -128,9 +128,9 @@ def gradcheck(
     """
     values = _check_inputs(inputs, "gradcheck")
     given = _check_names(names, len(values))
-    _check_positive(eps, "gradcheck", "eps")
-    absolute = _check_positive(atol, "gradcheck", "atol", allow_zero=True)
-    relative = _check_positive(rtol, "gradcheck", "rtol", allow_zero=True)
+    _checks.number(eps, "gradcheck", "eps", low=0, low_open=True)
+    absolute = _checks.number(atol, "gradcheck", "atol", low=0)
+    relative = _checks.number(rtol, "gradcheck", "rtol", low=0)
     saved = [v.grad for v in values]
     graph: list[Value] = []
     graph_grads: list[float] = []
@@ -196,15 +196,6 @@ def _check_names(names: object, count: int) -> tuple[str, ...] | None:
             f"gradcheck: names must have one entry per input ({count}), got {len(names)}"
         )
     return tuple(names)
-
-
-def _check_positive(value: object, where: str, what: str, allow_zero: bool = False) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{where}: {what} must be a number, got {type(value).__name__}")
-    number = float(value)
-    if not math.isfinite(number) or number < 0 or (number == 0 and not allow_zero):
-        raise ValueError(f"{where}: {what} must be {'>=' if allow_zero else '>'} 0, got {value!r}")
-    return number
 
 
 def _excess(analytic: float, numeric: float, atol: float, rtol: float) -> float:

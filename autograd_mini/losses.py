@@ -3,7 +3,9 @@
 A loss over n predictions is a single Value whose parents are the prediction
 Values (numbers among them are constants, not parents), with the local
 derivative d(loss)/d(prediction) stored next to the forward formula, exactly
-as the engine's `Value.sum` and `Value.dot` do. One node instead of ~3n binary
+as the engine's `Value.sum` and `Value.dot` do. Each loss also passes its
+derivative rule (the same derivatives written with Value ops) so that
+second derivatives, such as a Hessian of the loss, go through it. One node instead of ~3n binary
 nodes keeps graphs readable and backward fast; the formulas are also the
 numerically stable ones (log-sum-exp, softplus from logits).
 
@@ -24,9 +26,10 @@ import numbers
 from collections.abc import Iterable, Sequence
 from typing import Union
 
-from autograd_mini.engine import Value, _finite, _sigmoid, custom_op
+from autograd_mini import _checks
+from autograd_mini.engine import Derivative, Value, _finite, _sigmoid, custom_op
 
-__all__ = ["binary_cross_entropy", "cross_entropy", "hinge", "l2", "mse"]
+__all__ = ["binary_cross_entropy", "cross_entropy", "hinge", "hinge_labels", "l2", "mse"]
 
 Prediction = Union[Value, float, int]
 
@@ -50,7 +53,12 @@ def mse(preds: Sequence[Prediction], targets: Sequence[float]) -> Value:
     residuals = [p - t for p, t in zip(data, goals, strict=True)]
     total = _finite(math.fsum(r * r for r in residuals) / n, "mse")
     locals_ = [2.0 * r / n for r in residuals]
-    return custom_op(total, values, "mse", _for_values(preds, locals_))
+    goals_of_values = _for_values(preds, goals)
+
+    def rule(out: Value, *ps: Value) -> list[Derivative]:
+        return [2.0 * (p - t) / n for p, t in zip(ps, goals_of_values, strict=True)]
+
+    return custom_op(total, values, "mse", _for_values(preds, locals_), rule)
 
 
 def hinge(scores: Sequence[Prediction], labels: Sequence[int]) -> Value:
@@ -65,12 +73,35 @@ def hinge(scores: Sequence[Prediction], labels: Sequence[int]) -> Value:
     (0.25, -0.5, 0.0)
     """
     values, data = _predictions(scores, "hinge", "scores")
-    signs = _labels(labels, len(data), "hinge", allowed=(-1, 1), hint=" (map 0/1 to 2*y - 1)")
+    signs = _labels(
+        labels, len(data), "hinge", allowed=(-1, 1), hint=" (hinge_labels maps 0/1 to -1/+1)"
+    )
     n = len(data)
     margins = [1.0 - y * s for s, y in zip(data, signs, strict=True)]
     total = _finite(math.fsum(m for m in margins if m > 0.0) / n, "hinge")
     locals_ = [-y / n if m > 0.0 else 0.0 for m, y in zip(margins, signs, strict=True)]
-    return custom_op(total, values, "hinge", _for_values(scores, locals_))
+    # Piecewise linear: the slopes are constants, their own derivative is 0.
+    return custom_op(total, values, "hinge", _for_values(scores, locals_), _stored_slopes)
+
+
+def hinge_labels(labels: Iterable[int]) -> list[int]:
+    """Binary class labels as the signs `hinge` wants: 0 -> -1 and 1 -> +1 (-1 stays -1).
+
+    >>> hinge_labels([0, 1, 1, -1])
+    [-1, 1, 1, -1]
+    >>> hinge_labels([2])
+    Traceback (most recent call last):
+        ...
+    ValueError: hinge_labels: labels must be 0/1 or -1/+1, got 2
+    """
+    signs: list[int] = []
+    for label in labels:
+        if isinstance(label, bool) or not isinstance(label, numbers.Real):
+            raise TypeError(f"hinge_labels: labels must be numbers, got {type(label).__name__}")
+        if label not in (0, 1, -1):
+            raise ValueError(f"hinge_labels: labels must be 0/1 or -1/+1, got {label!r}")
+        signs.append(1 if label == 1 else -1)
+    return signs
 
 
 # ----------------------------------------------------------------------------
@@ -99,7 +130,12 @@ def binary_cross_entropy(logits: Sequence[Prediction], labels: Sequence[int]) ->
     ]
     total = _finite(math.fsum(terms) / n, "binary_cross_entropy")
     locals_ = [(_sigmoid(z) - y) / n for z, y in zip(data, ys, strict=True)]
-    return custom_op(total, values, "binary_cross_entropy", _for_values(logits, locals_))
+    labels_of_values = _for_values(logits, [float(y) for y in ys])
+
+    def rule(out: Value, *zs: Value) -> list[Derivative]:
+        return [(z.sigmoid() - y) / n for z, y in zip(zs, labels_of_values, strict=True)]
+
+    return custom_op(total, values, "binary_cross_entropy", _for_values(logits, locals_), rule)
 
 
 def cross_entropy(
@@ -140,6 +176,7 @@ def cross_entropy(
     values: list[Value] = []
     locals_: list[float] = []
     terms: list[float] = []
+    checked: list[tuple[Sequence[Prediction], int]] = []
     for i, (sample, c) in enumerate(zip(samples, classes, strict=True)):
         sample_values, z = _predictions(sample, "cross_entropy", f"logits of sample {i}")
         k = len(z)
@@ -158,8 +195,22 @@ def cross_entropy(
             if isinstance(sample[j], Value):
                 locals_.append((e / total - (1.0 if j == c else 0.0)) / n)
         values.extend(sample_values)
+        checked.append((sample, int(c)))
     loss = _finite(math.fsum(terms) / n, "cross_entropy")
-    return custom_op(loss, values, "cross_entropy", locals_)
+
+    def rule(out: Value, *logits: Value) -> list[Derivative]:
+        # softmax(z)_j - [j == c], per sample, with the sample's own Values.
+        derivatives: list[Derivative] = []
+        for sample, c in checked:
+            top = max(z.data if isinstance(z, Value) else float(z) for z in sample)
+            exps = [(z - top).exp() if isinstance(z, Value) else math.exp(z - top) for z in sample]
+            total = Value.sum(exps)
+            for j, z in enumerate(sample):
+                if isinstance(z, Value):
+                    derivatives.append((exps[j] / total - (1.0 if j == c else 0.0)) / n)
+        return derivatives
+
+    return custom_op(loss, values, "cross_entropy", locals_, rule)
 
 
 # ----------------------------------------------------------------------------
@@ -184,7 +235,9 @@ def l2(parameters: Iterable[Value]) -> Value:
         if not isinstance(p, Value):
             raise TypeError(f"l2: parameter {i} must be a Value, got {type(p).__name__}")
     total = _finite(math.fsum(p.data * p.data for p in params), "l2")
-    return custom_op(total, params, "l2", [2.0 * p.data for p in params])
+    return custom_op(
+        total, params, "l2", [2.0 * p.data for p in params], lambda out, *ps: [2.0 * p for p in ps]
+    )
 
 
 # ----------------------------------------------------------------------------
@@ -207,8 +260,12 @@ def _predictions(preds: object, op: str, what: str) -> tuple[list[Value], list[f
             values.append(p)
             data.append(p.data)
         else:
-            data.append(_real(p, op, f"{what}[{i}]"))
+            data.append(_checks.number(p, op, f"{what}[{i}]"))
     return values, data
+
+
+def _stored_slopes(out: Value, *parents: Value) -> tuple[float, ...]:
+    return out.local_grads
 
 
 def _for_values(preds: Sequence[Prediction], local_grads: list[float]) -> list[float]:
@@ -223,7 +280,7 @@ def _targets(targets: object, n: int, op: str) -> list[float]:
         raise ValueError(
             f"{op}: predictions and targets must have the same length, got {n} and {len(targets)}"
         )
-    return [_real(t, op, f"targets[{i}]") for i, t in enumerate(targets)]
+    return [_checks.number(t, op, f"targets[{i}]") for i, t in enumerate(targets)]
 
 
 def _labels(labels: object, n: int, op: str, allowed: tuple[int, int], hint: str = "") -> list[int]:
@@ -239,12 +296,3 @@ def _labels(labels: object, n: int, op: str, allowed: tuple[int, int], hint: str
             raise ValueError(f"{op}: labels[{i}] must be one of {list(allowed)}, got {y!r}{hint}")
         out.append(allowed[allowed.index(y)])  # the int itself, also for 1.0
     return out
-
-
-def _real(x: object, op: str, what: str) -> float:
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{op}: {what} must be a real number or a Value, got {type(x).__name__}")
-    value = float(x)
-    if not math.isfinite(value):
-        raise ValueError(f"{op}: {what} must be finite, got {x!r}")
-    return value

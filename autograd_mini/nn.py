@@ -17,7 +17,6 @@ all: the same numbers, to the bit, several times faster (benchmarks/NOTES.md).
 from __future__ import annotations
 
 import math
-import numbers
 import operator
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -26,7 +25,7 @@ from typing import Union
 # The private helpers serve the no_grad fast path: reusing the engine's input
 # check, overflow check and sigmoid keeps its errors and its numbers (to the
 # bit) the same as those of the graph-building path.
-from autograd_mini._checks import count
+from autograd_mini import _checks
 from autograd_mini.engine import Value, _check_real, _finite, _sigmoid, is_grad_enabled
 
 __all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron", "grad_size_per_layer"]
@@ -51,6 +50,18 @@ class Module:
 
     def forward(self, x: Sequence[Input]) -> Value | list[Value]:
         raise NotImplementedError(f"{type(self).__name__} must implement forward()")
+
+    def outputs(self, x: Sequence[Input]) -> list[Value]:
+        """The outputs for `x` as a list, one Value per output unit, however many there are.
+
+        Calling the module returns a lone Value when there is one output (as in
+        micrograd); this method has one return type for code that handles both.
+
+        >>> [len(MLP(2, [3, k], seed=0).outputs([1.0, 2.0])) for k in (1, 3)]
+        [1, 3]
+        """
+        out = self.forward(x)
+        return out if isinstance(out, list) else [out]
 
     def named_parameters(self, prefix: str = "") -> list[tuple[str, Value]]:
         """(name, Value) pairs in a stable order, e.g. ('layers.0.neurons.3.w.1', w).
@@ -115,7 +126,9 @@ class Module:
                 "load_state_dict: keys do not match the model: "
                 f"missing {_preview(missing)}, unexpected {_preview(unexpected)}"
             )
-        numbers_in_order = [_state_number(name, state[name]) for name in expected]
+        numbers_in_order = [
+            _checks.number(state[name], "load_state_dict", repr(name)) for name in expected
+        ]
         for (_, p), number in zip(named, numbers_in_order):
             p.data = number
 
@@ -154,13 +167,16 @@ class Neuron(Module):
     """
 
     def __init__(self, nin: int, activation: str = "relu", seed: int | None = None) -> None:
-        self.nin = _check_count(nin, "Neuron", "nin")
-        self.activation = _check_activation(activation, "Neuron")
+        self.nin = _checks.count(nin, "Neuron", "nin")
+        self.activation = _checks.choice(activation, "Neuron", "activation", ACTIVATIONS)
         rng = random.Random(_check_seed(seed, "Neuron"))
         bound = 1.0 / math.sqrt(nin)
         self.w = [Value(rng.uniform(-bound, bound), label=f"w{i}") for i in range(nin)]
         self.b = Value(rng.uniform(-bound, bound), label="b")
         self._assign_scopes()
+
+    def __call__(self, x: Sequence[Input]) -> Value:
+        return self.forward(x)
 
     def forward(self, x: Sequence[Input]) -> Value:
         _check_inputs(x, self.nin, "Neuron")
@@ -203,20 +219,23 @@ class Layer(Module):
     def __init__(
         self, nin: int, nout: int, activation: str = "relu", seed: int | None = None
     ) -> None:
-        self.nin = _check_count(nin, "Layer", "nin")
-        self.nout = _check_count(nout, "Layer", "nout")
-        self.activation = _check_activation(activation, "Layer")
+        self.nin = _checks.count(nin, "Layer", "nin")
+        self.nout = _checks.count(nout, "Layer", "nout")
+        self.activation = _checks.choice(activation, "Layer", "activation", ACTIVATIONS)
         rng = random.Random(_check_seed(seed, "Layer"))
         self.neurons = [Neuron(nin, activation, seed=rng.getrandbits(64)) for _ in range(nout)]
         self._assign_scopes()
 
     def forward(self, x: Sequence[Input]) -> Value | list[Value]:
+        out = self.outputs(x)
+        return out[0] if len(out) == 1 else out
+
+    def outputs(self, x: Sequence[Input]) -> list[Value]:
+        """One Value per neuron, as a list also when nout == 1."""
         _check_inputs(x, self.nin, "Layer")
         if not is_grad_enabled():
-            out = _output_values(self._forward_data(_input_data(x)), self.neurons)
-        else:
-            out = self._forward(x)
-        return out[0] if len(out) == 1 else out
+            return _output_values(self._forward_data(_input_data(x)), self.neurons)
+        return self._forward(x)
 
     def _forward(self, x: Sequence[Input]) -> list[Value]:
         return [neuron._forward(x) for neuron in self.neurons]
@@ -239,11 +258,13 @@ class MLP(Module):
     def __init__(
         self, nin: int, nouts: Sequence[int], activation: str = "relu", seed: int | None = None
     ) -> None:
-        self.nin = _check_count(nin, "MLP", "nin")
-        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence) or not nouts:
+        self.nin = _checks.count(nin, "MLP", "nin")
+        if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence):
+            raise TypeError(f"MLP: nouts must be a list of layer sizes, got {nouts!r}")
+        if not nouts:
             raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
-        self.nouts = [_check_count(n, "MLP", "nouts") for n in nouts]
-        self.activation = _check_activation(activation, "MLP")
+        self.nouts = [_checks.count(n, "MLP", "nouts") for n in nouts]
+        self.activation = _checks.choice(activation, "MLP", "activation", ACTIVATIONS)
         rng = random.Random(_check_seed(seed, "MLP"))
         sizes = [nin, *self.nouts]
         self.layers = [
@@ -258,6 +279,11 @@ class MLP(Module):
         self._assign_scopes()
 
     def forward(self, x: Sequence[Input]) -> Value | list[Value]:
+        out = self.outputs(x)
+        return out[0] if len(out) == 1 else out
+
+    def outputs(self, x: Sequence[Input]) -> list[Value]:
+        """The last layer's Values, as a list also when it has one neuron."""
         _check_inputs(x, self.nin, "MLP")
         # Inputs are checked once here, not again by every layer and neuron.
         if not is_grad_enabled():
@@ -270,7 +296,7 @@ class MLP(Module):
             for layer in self.layers:
                 out = layer._forward(layer_input)
                 layer_input = out
-        return out[0] if len(out) == 1 else out
+        return out
 
     def __repr__(self) -> str:
         return f"MLP(nin={self.nin}, nouts={self.nouts}, activation={self.activation!r})"
@@ -332,24 +358,12 @@ def _named_values(name: str, attr: object) -> list[tuple[str, Value]]:
     return []
 
 
-def _check_count(n: object, where: str, what: str) -> int:
-    return count(n, where, what)
-
-
 def _check_seed(seed: object, where: str) -> int | None:
     # random.Random would also take a str, float or bool and silently derive some
     # other stream from it; only None or an int means what the caller expects.
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
         raise TypeError(f"{where}: seed must be None or an int, got {seed!r}")
     return seed
-
-
-def _check_activation(name: object, where: str) -> str:
-    if name not in ACTIVATIONS:
-        raise ValueError(
-            f"{where}: unknown activation {name!r} (must be one of {list(ACTIVATIONS)})"
-        )
-    return str(name)
 
 
 def _check_inputs(x: object, nin: int, where: str) -> None:
@@ -391,17 +405,6 @@ def _output_values(data: list[float], neurons: Sequence[Neuron]) -> list[Value]:
         out.scope = neuron.scope
         outs.append(out)
     return outs
-
-
-def _state_number(name: str, number: object) -> float:
-    if isinstance(number, bool) or not isinstance(number, numbers.Real):
-        raise TypeError(
-            f"load_state_dict: {name!r} must be a real number, got {type(number).__name__}"
-        )
-    value = float(number)
-    if not math.isfinite(value):
-        raise ValueError(f"load_state_dict: {name!r} must be finite, got {number!r}")
-    return value
 
 
 def _preview(names: list[str], limit: int = 5) -> str:

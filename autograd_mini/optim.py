@@ -20,10 +20,9 @@ Imports `autograd_mini.engine` and `autograd_mini.nn` (to name a Module's parame
 from __future__ import annotations
 
 import math
-import numbers
 from collections.abc import Callable, Iterable
 
-from autograd_mini._checks import count
+from autograd_mini import _checks
 from autograd_mini.engine import Value
 from autograd_mini.nn import Module
 
@@ -74,7 +73,7 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value: float) -> None:
-        self._lr = _check_number(value, type(self).__name__, "lr", low=0.0, low_inclusive=False)
+        self._lr = _checks.number(value, type(self).__name__, "lr", low=0.0, low_open=True)
 
     def zero_grad(self) -> None:
         """Set every parameter's grad to 0.0 (leaf gradients accumulate otherwise)."""
@@ -137,8 +136,10 @@ class SGD(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr)
-        self.momentum = _check_number(momentum, "SGD", "momentum", low=0.0, high=1.0)
-        self.weight_decay = _check_number(weight_decay, "SGD", "weight_decay", low=0.0)
+        self.momentum = _checks.number(
+            momentum, "SGD", "momentum", low=0.0, high=1.0, high_open=True
+        )
+        self.weight_decay = _checks.number(weight_decay, "SGD", "weight_decay", low=0.0)
         self._buffers: list[float] | None = None
         self._pending: list[float] | None = None
 
@@ -186,11 +187,11 @@ class Adam(Optimizer):
         if len(pair) != 2:
             raise ValueError(f"Adam: betas must be a pair of numbers, got {betas!r}")
         self.betas = (
-            _check_number(pair[0], "Adam", "betas[0]", low=0.0, high=1.0),
-            _check_number(pair[1], "Adam", "betas[1]", low=0.0, high=1.0),
+            _checks.number(pair[0], "Adam", "betas[0]", low=0.0, high=1.0, high_open=True),
+            _checks.number(pair[1], "Adam", "betas[1]", low=0.0, high=1.0, high_open=True),
         )
-        self.eps = _check_number(eps, "Adam", "eps", low=0.0, low_inclusive=False)
-        self.weight_decay = _check_number(weight_decay, "Adam", "weight_decay", low=0.0)
+        self.eps = _checks.number(eps, "Adam", "eps", low=0.0, low_open=True)
+        self.weight_decay = _checks.number(weight_decay, "Adam", "weight_decay", low=0.0)
         self.steps = 0
         self._m = [0.0] * len(self.params)
         self._v = [0.0] * len(self.params)
@@ -239,9 +240,9 @@ def linear_decay(start: float, end: float, epochs: int) -> Callable[[int], float
     >>> [round(schedule(e), 2) for e in range(4)]
     [1.0, 0.7, 0.4, 0.1]
     """
-    first = _check_number(start, "linear_decay", "start", low=0.0, low_inclusive=False)
-    last = _check_number(end, "linear_decay", "end", low=0.0, low_inclusive=False)
-    total = _check_epochs(epochs, "linear_decay")
+    first = _checks.number(start, "linear_decay", "start", low=0.0, low_open=True)
+    last = _checks.number(end, "linear_decay", "end", low=0.0, low_open=True)
+    total = _checks.count(epochs, "linear_decay", "epochs")
 
     def schedule(epoch: int) -> float:
         fraction = min(max(epoch, 0), total - 1) / max(total - 1, 1)
@@ -257,11 +258,11 @@ def step_decay(start: float, factor: float, every: int) -> Callable[[int], float
     >>> [schedule(e) for e in range(5)]
     [1.0, 1.0, 0.5, 0.5, 0.25]
     """
-    first = _check_number(start, "step_decay", "start", low=0.0, low_inclusive=False)
-    ratio = _check_number(factor, "step_decay", "factor", low=0.0, low_inclusive=False)
+    first = _checks.number(start, "step_decay", "start", low=0.0, low_open=True)
+    ratio = _checks.number(factor, "step_decay", "factor", low=0.0, low_open=True)
     if ratio > 1.0:
         raise ValueError(f"step_decay: factor must be <= 1, got {factor!r}")
-    period = _check_epochs(every, "step_decay", what="every")
+    period = _checks.count(every, "step_decay", "every")
 
     def schedule(epoch: int) -> float:
         return first * ratio ** (max(epoch, 0) // period)
@@ -279,29 +280,3 @@ def _param_name(p: object, index: int) -> str:
     if isinstance(p, Value) and p.label:
         return f"{p.scope}.{p.label}" if p.scope else p.label
     return f"#{index}"
-
-
-def _check_number(
-    value: object,
-    where: str,
-    what: str,
-    low: float,
-    high: float | None = None,
-    low_inclusive: bool = True,
-) -> float:
-    """A finite float in [low, high) (or (low, ...) when not low_inclusive)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise TypeError(f"{where}: {what} must be a number, got {type(value).__name__}")
-    number = float(value)
-    too_low = number < low or (not low_inclusive and number == low)
-    too_high = high is not None and number >= high
-    if not math.isfinite(number) or too_low or too_high:
-        bound = f">= {low:g}" if low_inclusive else f"> {low:g}"
-        if high is not None:
-            bound += f" and < {high:g}"
-        raise ValueError(f"{where}: {what} must be {bound}, got {value!r}")
-    return number
-
-
-def _check_epochs(value: object, where: str, what: str = "epochs") -> int:
-    return count(value, where, what)

@@ -19,7 +19,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from autograd_mini.engine import Value, no_grad
+from autograd_mini.engine import no_grad
 from autograd_mini.nn import Module
 from autograd_mini.train import History
 
@@ -266,8 +266,7 @@ def _class_colours(classes: int) -> tuple[Any, Any]:
 
 def _surface(model: Module, x: list[float]) -> float:
     """The score for one output (its sign is the class), else the argmax class."""
-    out = model(x)
-    if isinstance(out, Value):
-        return out.data
-    scores = [o.data for o in out]
+    scores = [o.data for o in model.outputs(x)]
+    if len(scores) == 1:
+        return scores[0]
     return float(scores.index(max(scores)))

@@ -32,14 +32,14 @@ from typing import Any, Union
 
 from tqdm.auto import tqdm
 
-from autograd_mini import losses
-from autograd_mini._checks import count, finite_number
-from autograd_mini.data import _check_pair, batches
+from autograd_mini import _checks, losses
+from autograd_mini.data import batches
 from autograd_mini.engine import Value, no_grad
 from autograd_mini.nn import Module
 from autograd_mini.optim import Adam
+from autograd_mini.recording import Recorder, Recording, recorder_for_fit
 
-__all__ = ["LOSSES", "History", "evaluate", "fit"]
+__all__ = ["LOSSES", "History", "TrainingDiverged", "evaluate", "fit"]
 
 Output = Union[Value, list[Value]]
 LossFunction = Callable[[list[Any], list[Any]], Value]
@@ -65,6 +65,8 @@ class History:
         lr: the learning rate used in each epoch.
         stopped_early: True if `target_loss` was reached before the last epoch.
         seconds: wall time of the whole fit.
+        recording: the run's frames when `fit(record=...)` asked for them
+            (`autograd_mini.recording`), else None.
     """
 
     loss: list[float] = field(default_factory=list)
@@ -74,6 +76,7 @@ class History:
     lr: list[float] = field(default_factory=list)
     stopped_early: bool = False
     seconds: float = 0.0
+    recording: Recording | None = None
 
     @property
     def epochs(self) -> int:
@@ -101,6 +104,35 @@ class History:
         return out
 
 
+class TrainingDiverged(OverflowError):
+    """`fit` stopped because a value overflowed (usually a learning rate too large).
+
+    An OverflowError, so ``except OverflowError`` still catches it.
+
+    Attributes:
+        epoch: the 1-based epoch in which the overflow happened.
+        epochs: the number of epochs `fit` was asked for.
+        cause: the engine's OverflowError, which names the operation.
+        history: the epochs finished before it (possibly none).
+
+    >>> error = TrainingDiverged(3, 10, OverflowError("exp: result overflows"), History())
+    >>> print(error)
+    fit: training diverged in epoch 3 of 10 (exp: result overflows); try a smaller learning rate
+    >>> error.epoch, error.history.epochs
+    (3, 0)
+    """
+
+    def __init__(self, epoch: int, epochs: int, cause: OverflowError, history: History) -> None:
+        super().__init__(
+            f"fit: training diverged in epoch {epoch} of {epochs} ({cause}); "
+            "try a smaller learning rate"
+        )
+        self.epoch = epoch
+        self.epochs = epochs
+        self.cause = cause
+        self.history = history
+
+
 def fit(
     model: Module,
     X: Sequence[Sequence[float]],
@@ -116,6 +148,7 @@ def fit(
     validation_data: tuple[Sequence[Sequence[float]], Sequence[int | float]] | None = None,
     lr_schedule: Callable[[int], float] | None = None,
     seed: int | None = None,
+    record: bool | int | Recorder = False,
 ) -> History:
     """Train `model` on `(X, y)` and return the per-epoch History.
 
@@ -134,10 +167,16 @@ def fit(
         validation_data: `(X_val, y_val)` evaluated after every epoch.
         lr_schedule: epoch -> learning rate, applied before each epoch.
         seed: seeds the mini-batch shuffling.
+        record: True records every optimizer step as a candidate frame, k every
+            k-th, a `Recorder` uses its settings (e.g. its frame budget);
+            `history.recording` then holds the frames (at most 200 by default,
+            log-spaced; `autograd_mini.recording`). Needs an MLP model.
 
     Raises:
-        OverflowError: a value overflowed during training (usually a learning
-            rate too large); the message names the epoch and the op.
+        TrainingDiverged: a value overflowed during training (usually a learning
+            rate too large); it carries the epoch, the engine's error and the
+            History of the epochs before.
+            A recording then ends with the failed step and says so.
 
     >>> from autograd_mini.nn import MLP
     >>> X, y = [[0.0, 1.0], [1.0, 0.0]], [0, 1]
@@ -146,14 +185,14 @@ def fit(
     (1.0, True, True, True)
     """
     loss_name, loss_fn = _resolve_loss(loss, "fit")
-    n = _check_pair(X, y, "fit")
+    n = _checks.paired_samples(X, y, "fit")
     _check_samples(X, "fit")
     targets = _targets_for(loss_name, y, "fit")
-    count(epochs, "fit", "epochs")
+    _checks.count(epochs, "fit", "epochs")
     if batch_size is not None:
-        count(batch_size, "fit", "batch_size", none_allowed=True)
-    stop_at = None if target_loss is None else _finite_number(target_loss, "target_loss")
-    l2_coefficient = _finite_number(l2, "l2")
+        _checks.count(batch_size, "fit", "batch_size", none_allowed=True)
+    stop_at = None if target_loss is None else _checks.number(target_loss, "fit", "target_loss")
+    l2_coefficient = _checks.number(l2, "fit", "l2")
     if l2_coefficient < 0:
         raise ValueError(f"fit: l2 must be >= 0, got {l2!r}")
     if not callable(model):
@@ -171,12 +210,13 @@ def fit(
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise ValueError("fit: validation_data must be a pair (X_val, y_val)")
-        _check_pair(validation_data[0], validation_data[1], "fit: validation_data")
+        _checks.paired_samples(validation_data[0], validation_data[1], "fit: validation_data")
         _check_samples(validation_data[0], "fit: validation_data")
         # Checked and converted once here; every epoch then only runs the model.
         val_X = validation_data[0]
         val_targets = _targets_for(loss_name, validation_data[1], "fit: validation_data")
 
+    recorder = recorder_for_fit(record, model, loss_name)
     params = model.parameters() if isinstance(model, Module) else []
     if l2_coefficient and not params:
         raise ValueError("fit: l2 needs a Module model (the penalty is on its parameters)")
@@ -184,7 +224,8 @@ def fit(
     history = History()
     started = time.perf_counter()
     bar = tqdm(total=epochs, desc="training", unit="epoch", disable=not progress)
-    epoch = 0
+    epoch = steps = 0
+    objective: Value | None = None
     try:
         for epoch in range(epochs):
             if lr_schedule is not None:
@@ -194,6 +235,7 @@ def fit(
             for X_batch, t_batch in batches(
                 X, targets, size, shuffle=batch_size is not None, seed=shuffle_rng.getrandbits(64)
             ):
+                objective = None
                 outputs = [model(x) for x in X_batch]
                 objective = _batch_loss(loss_name, loss_fn, outputs, t_batch)
                 if l2_coefficient:
@@ -201,8 +243,19 @@ def fit(
                 optimizer.zero_grad()
                 objective.backward()
                 optimizer.step()
+                steps += 1
+                batch_correct = _count_correct(loss_name, outputs, t_batch)
                 total += objective.data * len(X_batch)
-                correct += _count_correct(loss_name, outputs, t_batch)
+                correct += batch_correct
+                if recorder is not None:
+                    recorder.capture(
+                        steps,
+                        objective,
+                        lr=getattr(optimizer, "lr", math.nan),
+                        optimizer=optimizer,
+                        epoch=epoch,
+                        train_accuracy=batch_correct / len(X_batch),
+                    )
             history.loss.append(total / n)
             history.accuracy.append(correct / n)
             history.lr.append(float(getattr(optimizer, "lr", math.nan)))
@@ -211,6 +264,8 @@ def fit(
                 val_loss, val_acc = _evaluate(model, val_X, val_targets, loss_name, loss_fn)
                 history.val_loss.append(val_loss)
                 history.val_accuracy.append(val_acc)
+                if recorder is not None:
+                    recorder.add_validation(steps, val_loss, val_acc)
                 postfix["val_acc"] = f"{val_acc:.1%}"
             bar.set_postfix(postfix, refresh=False)
             bar.update(1)
@@ -218,13 +273,20 @@ def fit(
                 history.stopped_early = epoch < epochs - 1
                 break
     except OverflowError as e:
+        if recorder is not None:
+            recorder.diverge(
+                f"training diverged at step {steps + 1} (epoch {epoch + 1}): {e}",
+                loss=math.nan if objective is None else objective.data,
+                epoch=epoch,
+                optimizer=optimizer,
+            )
         # The engine names the op; say where in training it happened and the usual cure.
-        raise OverflowError(
-            f"fit: training diverged in epoch {epoch + 1} of {epochs} ({e}); "
-            "try a smaller learning rate"
-        ) from e
+        history.seconds = time.perf_counter() - started
+        raise TrainingDiverged(epoch + 1, epochs, e, history) from e
     finally:
         bar.close()
+        if recorder is not None:
+            history.recording = recorder.recording
     history.seconds = time.perf_counter() - started
     return history
 
@@ -244,7 +306,7 @@ def evaluate(
     (0.0, 1.0)
     """
     loss_name, loss_fn = _resolve_loss(loss, "evaluate")
-    _check_pair(X, y, "evaluate")
+    _checks.paired_samples(X, y, "evaluate")
     _check_samples(X, "evaluate")
     targets = _targets_for(loss_name, y, "evaluate")
     return _evaluate(model, X, targets, loss_name, loss_fn)
@@ -321,13 +383,12 @@ def _targets_for(loss_name: str, y: Sequence[int | float], where: str) -> list[A
     if loss_name not in ("hinge", "binary_cross_entropy"):
         return list(y)
     kinds = set(y)
-    if kinds <= {0, 1}:
-        return [2 * int(t) - 1 for t in y] if loss_name == "hinge" else [int(t) for t in y]
-    if kinds <= {-1, 1}:
-        return [int(t) for t in y] if loss_name == "hinge" else [(int(t) + 1) // 2 for t in y]
-    raise ValueError(
-        f"{where}: loss {loss_name!r} needs binary labels 0/1 or -1/+1, got {sorted(kinds)[:5]}"
-    )
+    if not (kinds <= {0, 1} or kinds <= {-1, 1}):
+        raise ValueError(
+            f"{where}: loss {loss_name!r} needs binary labels 0/1 or -1/+1, got {sorted(kinds)[:5]}"
+        )
+    signs = losses.hinge_labels(int(t) for t in y)
+    return signs if loss_name == "hinge" else [(s + 1) // 2 for s in signs]
 
 
 def _batch_loss(
@@ -362,7 +423,3 @@ def _count_correct(loss_name: str, outputs: list[Output], targets: list[Any]) ->
             scores = [o.data if isinstance(o, Value) else float(o) for o in out]
             correct += scores.index(max(scores)) == t
     return correct
-
-
-def _finite_number(value: object, what: str) -> float:
-    return finite_number(value, "fit", what)

@@ -6,7 +6,9 @@
 Every timed workload alternates the engines (ours, micrograd, ours, ...) and
 reports medians with min-max, the ratio of the medians and the median of the
 per-pair ratios (micrograd time / autograd_mini time). Peak memory comes from a
-separate tracemalloc run. Imports benchmarks.{suite,report}.
+separate tracemalloc run. Then the first-order step and bytes per node against the
+previous release, and the cost of create_graph (benchmarks/previous.py).
+Imports benchmarks.{suite,report,previous}.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.previous import PREVIOUS_RELEASE, compare_with_previous, render
 from benchmarks.report import machine_description, render_markdown, render_table
 from benchmarks.suite import FULL, METHOD, QUICK, run_suite
 
@@ -56,9 +59,22 @@ def main(argv: list[str] | None = None) -> int:
     print(render_table(rows))
     for t in targets:
         print(f"{'met' if t.met else 'NOT MET'}: {t.name}: {t.measured}")
+    print(
+        f"against the previous release ({PREVIOUS_RELEASE}), see benchmarks/previous.py", flush=True
+    )
+    previous = render(compare_with_previous(*((2, 2, 10**4) if args.quick else (5, 5, 10**5))))
+    print(previous)
     output = args.output if args.output is not None else (None if args.quick else RESULTS)
     if output is not None:
-        output.write_text(render_markdown(rows, targets, machine, METHOD, notes), encoding="utf-8")
+        text = render_markdown(rows, targets, machine, METHOD, notes)
+        text += (
+            "\n## Against the previous release\n\n"
+            "First-order speed and memory must not change with higher-order gradients: "
+            "benchmarks/previous.py runs both versions in alternating subprocesses "
+            "(CPU time) and times `backward(create_graph=True)` on the same step.\n\n"
+            f"{previous}\n"
+        )
+        output.write_text(text, encoding="utf-8")
         print(f"wrote {output}")
     return 0
 

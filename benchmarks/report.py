@@ -64,7 +64,7 @@ class Row:
 
 @dataclass(frozen=True)
 class Target:
-    """An issue-6 target and whether this run met it."""
+    """A performance target and whether this run met it."""
 
     name: str
     measured: str
@@ -157,7 +157,7 @@ def render_markdown(
         "",
         render_table(rows),
         "",
-        "## Targets (issue 6)",
+        "## Targets",
         "",
         *target_lines,
         "",

@@ -4,8 +4,8 @@ Each workload is a plain function, so tests/test_benchmarks.py can run it at a
 tiny size and check that both engines compute the same numbers. The micrograd
 side follows its demo notebook (inputs wrapped in Values, builtin `sum`); the
 autograd_mini side is what a user of this package writes (plain floats in,
-`Value.sum` / `Value.dot` for the reductions). Imports autograd_mini.engine and
-autograd_mini.nn; micrograd and scikit-learn are imported where they are used.
+`Value.sum` / `Value.dot` for the reductions). Imports autograd_mini.engine,
+nn, optim and train; micrograd and scikit-learn are imported where they are used.
 
 >>> model = MLP(2, [4, 1], seed=0)
 >>> X, y = [[0.5, -1.0], [1.0, 2.0]], [1.0, -1.0]
@@ -17,11 +17,16 @@ True
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from autograd_mini.engine import Value, no_grad
+from autograd_mini.losses import hinge_labels
 from autograd_mini.nn import MLP
+from autograd_mini.optim import Adam, linear_decay
+from autograd_mini.recording import Recorder, Recording
+from autograd_mini.train import History, fit
 
 __all__ = [
     "CHAIN_FACTOR",
@@ -36,7 +41,9 @@ __all__ = [
     "micrograd_wide_sum",
     "moons",
     "ours_chain",
+    "TimedRecorder",
     "ours_digits_step",
+    "ours_fit",
     "ours_inference",
     "ours_moons_step",
     "ours_wide_sum",
@@ -58,7 +65,7 @@ def moons(n: int = 100) -> tuple[list[list[float]], list[float]]:
     from sklearn.datasets import make_moons
 
     X, y = make_moons(n_samples=n, noise=0.1, random_state=1)
-    return X.tolist(), [float(2 * label - 1) for label in y]
+    return X.tolist(), [float(sign) for sign in hinge_labels(int(label) for label in y)]
 
 
 def grid(X: Sequence[Sequence[float]], side: int = 100) -> list[list[float]]:
@@ -154,6 +161,54 @@ def ours_digits_step(
     for p in params:
         p.data -= lr * p.grad
     return total.data
+
+
+class TimedRecorder(Recorder):
+    """A Recorder that adds up the seconds spent in its own methods (`seconds`)."""
+
+    seconds = 0.0
+
+    def capture(self, *args: Any, **kwargs: Any) -> None:
+        start = time.perf_counter()
+        super().capture(*args, **kwargs)
+        self.seconds += time.perf_counter() - start
+
+    def add_validation(self, *args: Any, **kwargs: Any) -> None:
+        start = time.perf_counter()
+        super().add_validation(*args, **kwargs)
+        self.seconds += time.perf_counter() - start
+
+    @property
+    def recording(self) -> Recording:
+        start = time.perf_counter()
+        result = super().recording
+        self.seconds += time.perf_counter() - start
+        return result
+
+
+def ours_fit(
+    X: Sequence[Sequence[float]],
+    y: Sequence[float],
+    epochs: int,
+    record: bool | Callable[[MLP], Recorder] = False,
+) -> History:
+    """The demo's training run: MLP(2, [16, 16, 1]), hinge, Adam 0.05 decaying, full batch.
+
+    With `record=True` fit also keeps its default 200-frame recording; a callable
+    makes the Recorder from the model (e.g. TimedRecorder, default budget).
+    """
+    model = MLP(2, [16, 16, 1], seed=0)
+    recording: bool | Recorder = record if isinstance(record, bool) else record(model)
+    return fit(
+        model,
+        X,
+        y,
+        optimizer=Adam(model, lr=0.05),
+        epochs=epochs,
+        lr_schedule=linear_decay(0.05, 0.001, epochs),
+        progress=False,
+        record=recording,
+    )
 
 
 # ----------------------------------------------------------------------------

@@ -16,8 +16,9 @@ import xml.etree.ElementTree as ET
 import graphviz
 import pytest
 
-from autograd_mini import cli, data, io
-from autograd_mini.demo import DATASETS, run_demo
+from autograd_mini import data, load
+from autograd_mini.cli import commands as cli
+from autograd_mini.cli.demo import DATASETS, run_demo
 from autograd_mini.train import evaluate
 
 SVG = "{http://www.w3.org/2000/svg}svg"
@@ -25,7 +26,7 @@ SVG = "{http://www.w3.org/2000/svg}svg"
 
 @pytest.fixture(scope="module")
 def default_demo(tmp_path_factory):
-    """`python -m autograd_mini demo` with no options but --out, run once."""
+    """`python -m autograd_mini demo` with no options but --out, run once (200 epochs: slow)."""
     out = tmp_path_factory.mktemp("demo") / "out"
     proc = subprocess.run(
         [sys.executable, "-m", "autograd_mini", "demo", "--out", str(out)],
@@ -37,6 +38,7 @@ def default_demo(tmp_path_factory):
     return proc, out
 
 
+@pytest.mark.slow
 def test_default_demo_reaches_100_percent_train_accuracy(default_demo):
     proc, _ = default_demo
     assert proc.returncode == 0, proc.stderr
@@ -50,11 +52,13 @@ def test_default_demo_reaches_100_percent_train_accuracy(default_demo):
     assert float(match.group(2)) >= 90.0
 
 
+@pytest.mark.slow
 def test_default_demo_shows_a_progress_bar(default_demo):
     proc, _ = default_demo
     assert "training" in proc.stderr and "200/200" in proc.stderr and "epoch" in proc.stderr
 
 
+@pytest.mark.slow
 def test_default_demo_prints_the_paths_it_wrote_and_they_exist(default_demo):
     proc, out = default_demo
     printed = re.findall(r"^  .+? +(/\S+)$", proc.stdout, flags=re.MULTILINE)
@@ -70,15 +74,17 @@ def test_default_demo_prints_the_paths_it_wrote_and_they_exist(default_demo):
         assert os.path.isfile(p) and os.path.dirname(p) == str(out)
 
 
+@pytest.mark.slow
 def test_default_demo_saved_model_really_classifies_the_training_set(default_demo):
     _, out = default_demo
-    model = io.load(out / "model.json")
+    model = load(out / "model.json")
     X, y = DATASETS["moons"].make(200, 0)
     X_train, X_test, y_train, y_test = data.train_test_split(X, y, test_fraction=0.5, seed=0)
     assert evaluate(model, X_train, y_train)[1] == 1.0
     assert evaluate(model, X_test, y_test)[1] >= 0.9
 
 
+@pytest.mark.slow
 def test_default_demo_loss_numbers_csv_and_json_agree(default_demo):
     _, out = default_demo
     with open(out / "loss_curve.csv", newline="") as f:
@@ -91,6 +97,7 @@ def test_default_demo_loss_numbers_csv_and_json_agree(default_demo):
     assert float(rows[-1]["loss"]) < float(rows[0]["loss"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["loss_curve.svg", "decision_boundary.svg"])
 def test_default_demo_pictures_are_svg(default_demo, name):
     _, out = default_demo
@@ -99,6 +106,7 @@ def test_default_demo_pictures_are_svg(default_demo, name):
     assert len(list(root.iter())) > 50  # a real drawing, not an empty canvas
 
 
+@pytest.mark.slow
 @pytest.mark.exe
 def test_default_demo_writes_the_loss_graph_svg(default_demo):
     proc, out = default_demo
@@ -107,20 +115,6 @@ def test_default_demo_writes_the_loss_graph_svg(default_demo):
     root = ET.parse(path).getroot()
     assert root.tag == SVG
     assert "hinge" in path.read_text()
-
-
-def test_graph_svg_missing_viz_is_a_note_not_a_failure(tmp_path, monkeypatch):
-    monkeypatch.setitem(sys.modules, "autograd_mini.viz", None)  # import now raises ImportError
-    stream = io_module.StringIO()
-    result = run_demo(epochs=2, samples=10, progress=False, out=str(tmp_path), stream=stream)
-    note = (
-        "loss graph (1 sample, initial weights): "
-        "skipped (autograd_mini.viz is not part of this installation)"
-    )
-    assert result.notes == [note]
-    assert f"note: {note}" in stream.getvalue()
-    assert not (tmp_path / "loss_graph.svg").exists()
-    assert (tmp_path / "model.json").exists()
 
 
 def test_missing_matplotlib_gives_notes_and_still_writes_the_numbers(tmp_path, monkeypatch, capsys):
@@ -166,7 +160,7 @@ def test_blobs_with_sgd_and_custom_hidden_layers(tmp_path, capsys):
     out = capsys.readouterr().out
     assert status == 0
     assert "MLP(2, [6, 3]) relu on blobs (30 train / 30 test points), sgd, 30 epochs" in out
-    model = io.load(tmp_path / "model.json")
+    model = load(tmp_path / "model.json")
     assert model.nouts == [6, 3]
     assert ET.parse(tmp_path / "decision_boundary.svg").getroot().tag == SVG
 
@@ -325,7 +319,7 @@ def test_graph_svg_for_blobs_uses_cross_entropy_and_leaves_grads_clear(tmp_path,
     fake = FakeViz()
     monkeypatch.setitem(sys.modules, "autograd_mini.viz", fake)
     X, y = DATASETS["blobs"].make(10, 0)
-    from autograd_mini.demo import _write_graph_svg
+    from autograd_mini.cli.demo import _write_graph_svg
     from autograd_mini.nn import MLP
 
     model = MLP(2, [4, 3], seed=0)
@@ -402,7 +396,7 @@ def test_diverging_demo_prints_the_hint_and_exits_1(tmp_path, capsys, extra, rea
 
 
 def test_divergence_rule():
-    from autograd_mini.demo import _divergence
+    from autograd_mini.cli.demo import _divergence
     from autograd_mini.train import History
 
     def rule(losses):
@@ -419,7 +413,7 @@ def test_loss_graph_gets_a_title(tmp_path, monkeypatch):
     fake = FakeViz()
     monkeypatch.setitem(sys.modules, "autograd_mini.viz", fake)
     X, y = DATASETS["blobs"].make(10, 0)
-    from autograd_mini.demo import _write_graph_svg
+    from autograd_mini.cli.demo import _write_graph_svg
     from autograd_mini.nn import MLP
 
     _write_graph_svg(MLP(2, [4, 3], seed=0), X[0], y[0], str(tmp_path / "g.svg"), "cross_entropy")

@@ -111,15 +111,26 @@ def test_bad_noise(make, noise, error):
 
 def test_bad_circle_factor_and_blob_centres():
     with pytest.raises(
-        ValueError, match=r"make_circles: factor must be a number in \(0, 1\), got 1.0"
+        ValueError, match=r"^make_circles: factor must be a number > 0 and < 1, got 1.0$"
     ):
         make_circles(10, factor=1.0)
     with pytest.raises(
-        ValueError, match=r"make_blobs: centers must be an int in \[2, n=10\], got 11"
+        ValueError, match=r"^make_blobs: centers must be an int in \[2, 10\], got 11$"
     ):
         make_blobs(10, centers=11)
-    with pytest.raises(ValueError, match="make_blobs: std must be a number >= 0, got -1"):
+    with pytest.raises(ValueError, match=r"^make_blobs: std must be a number >= 0, got -1$"):
         make_blobs(10, std=-1)
+
+
+def test_a_factor_or_centers_of_the_wrong_type_is_a_type_error():
+    with pytest.raises(
+        TypeError, match=r"^make_circles: factor must be a number > 0 and < 1, got 'x' \(a str\)$"
+    ):
+        make_circles(10, factor="x")
+    with pytest.raises(
+        TypeError, match=r"^make_blobs: centers must be an int in \[2, 10\], got 2.5 \(a float\)$"
+    ):
+        make_blobs(10, centers=2.5)
 
 
 # ----------------------------------------------------------------------------
@@ -138,10 +149,22 @@ def test_split_is_a_seeded_partition():
     assert train_test_split(X, y, test_fraction=0.25, seed=2)[3] != y_test
 
 
-@pytest.mark.parametrize("fraction", [0.0, 1.0, -0.2, 1.5, float("nan"), True, "0.2"])
-def test_split_rejects_bad_fractions(fraction):
+@pytest.mark.parametrize(
+    ("fraction", "error"),
+    [
+        (0.0, ValueError),
+        (1.0, ValueError),
+        (-0.2, ValueError),
+        (1.5, ValueError),
+        (float("nan"), ValueError),
+        (True, TypeError),
+        ("0.2", TypeError),
+        ("x", TypeError),
+    ],
+)
+def test_split_rejects_bad_fractions(fraction, error):
     with pytest.raises(
-        ValueError, match=r"train_test_split: test_fraction must be a number in \(0, 1\)"
+        error, match=r"^train_test_split: test_fraction must be a number > 0 and < 1, got "
     ):
         train_test_split([[0.0], [1.0]], [0, 1], test_fraction=fraction)
 

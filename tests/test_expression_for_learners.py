@@ -10,15 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from autograd_mini.engine import UNARY_FUNCTIONS, Value
-from autograd_mini.expression import (
+from autograd_mini.cli.expression import (
     MAX_LABEL,
     UndefinedNameError,
     UnsupportedSyntaxError,
     function_usages,
     parse_expression,
 )
-from autograd_mini.viz.command import run_graph
+from autograd_mini.cli.graph import run_graph
+from autograd_mini.engine import UNARY_FUNCTIONS, Value
 from autograd_mini.viz.scene import reading_order
 
 

@@ -14,7 +14,12 @@ from collections.abc import Callable
 import pytest
 
 from autograd_mini import Value
-from autograd_mini.anomaly import AnomalyError, checked_backward, detect_anomaly
+from autograd_mini.anomaly import (
+    AnomalyError,
+    checked_backward,
+    detect_anomaly,
+    is_anomaly_enabled,
+)
 from autograd_mini.engine import ZeroDivisionValueError
 
 V = Value
@@ -81,15 +86,8 @@ def test_forward_fault_raises_an_error_naming_the_op_and_value(
     assert "\n" not in message
 
 
-def test_division_by_zero_is_both_value_error_and_zero_division_error() -> None:
-    with pytest.raises(ZeroDivisionError):
-        V(1.0) / 0.0
-    with pytest.raises(ValueError):
-        V(1.0) / 0.0
-
-
 def test_error_messages_stay_short_for_huge_inputs() -> None:
-    # Found by this suite: the message used to quote all 401 digits of the int.
+    # Quoting all 401 digits of the int would make a message nobody can read.
     with pytest.raises(OverflowError) as caught:
         V(10**400)
     assert len(str(caught.value)) < 200
@@ -216,15 +214,14 @@ def test_anomaly_mode_matches_plain_backward_on_healthy_graphs() -> None:
 
 
 def test_anomaly_mode_is_restored_after_an_error_and_nests() -> None:
-    fast = Value.backward
     with detect_anomaly():
         with detect_anomaly():
             pass
-        assert Value.backward is checked_backward  # the outer block still holds
-    assert Value.backward is fast
+        assert is_anomaly_enabled()  # the outer block still holds
+    assert not is_anomaly_enabled()
     with pytest.raises(AnomalyError), detect_anomaly():
         V(0.0).sqrt().backward()
-    assert Value.backward is fast
+    assert not is_anomaly_enabled()
     # Outside the block the engine's own error comes back.
     with pytest.raises(OverflowError):
         V(0.0).sqrt().backward()

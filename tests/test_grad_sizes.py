@@ -31,7 +31,7 @@ def hand_made_mlp() -> MLP:
 
 def test_sizes_match_a_backward_pass_worked_out_by_hand() -> None:
     model = hand_made_mlp()
-    out = model([2.0, 1.0])
+    (out,) = model.outputs([2.0, 1.0])
     # hidden: relu(2 - 2 + 0.5) = 0.5 and relu(-2 + 1 - 3) = 0; out = 3 * 0.5 = 1.5
     assert out.data == 1.5
     (out**2).backward()  # dL/dout = 2 * 1.5 = 3
@@ -57,7 +57,7 @@ def test_before_backward_every_size_is_zero() -> None:
 
 def test_a_lone_layer_and_a_model_holding_an_mlp() -> None:
     layer = Layer(2, 3, activation="linear", seed=0)
-    Value.sum(layer([1.0, -3.0])).backward()  # type: ignore[arg-type]
+    Value.sum(layer.outputs([1.0, -3.0])).backward()
     # d(sum)/dw = the input, for every neuron: mean(|1|, |-3|) = 2
     assert grad_size_per_layer(layer) == [2.0]
 
@@ -65,7 +65,7 @@ def test_a_lone_layer_and_a_model_holding_an_mlp() -> None:
         def __init__(self) -> None:
             self.body = hand_made_mlp()
 
-        def forward(self, x):  # type: ignore[no-untyped-def]
+        def forward(self, x):
             return self.body(x)
 
     wrapper = Wrapper()
@@ -96,7 +96,7 @@ def test_figure_draws_one_log_line_per_model_and_skips_zero_layers() -> None:
 
 def test_figure_of_one_model_straight_from_the_helper() -> None:
     model = hand_made_mlp()
-    (model([2.0, 1.0]) ** 2).backward()  # type: ignore[operator]
+    (model.outputs([2.0, 1.0])[0] ** 2).backward()
     fig = plots.grad_size_figure(grad_size_per_layer(model), title="hand-made")
     (line,) = fig.axes[0].get_lines()
     assert list(line.get_ydata()) == [6.75, 0.75]

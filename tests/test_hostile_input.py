@@ -26,10 +26,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, note, settings
 from hypothesis import strategies as st
 
-from autograd_mini import expression
+from autograd_mini.cli import expression
+from autograd_mini.cli.expression import parse_expression
+from autograd_mini.cli.graph import run_graph
 from autograd_mini.engine import UNARY_FUNCTIONS
-from autograd_mini.expression import parse_expression
-from autograd_mini.viz.command import run_graph
 
 INJECTIONS = json.loads((Path(__file__).parent / "data" / "injections.json").read_text())
 CANARY: str = INJECTIONS["canary"]

@@ -185,8 +185,16 @@ def test_player_in_chromium_shows_labels_as_text_and_runs_nothing(
         )
         try:
             page = browser.new_page()
-            page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-            page.on("pageerror", lambda e: errors.append(str(e)))
+
+            def on_dialog(dialog: Any) -> None:
+                dialogs.append(dialog.message)
+                dialog.dismiss()
+
+            def on_page_error(error: Any) -> None:
+                errors.append(str(error))
+
+            page.on("dialog", on_dialog)
+            page.on("pageerror", on_page_error)
             page.goto(page_path.as_uri())
             page.wait_for_selector(".agm-stage svg")
             for _ in range(3):  # step through frames: patches must stay text too

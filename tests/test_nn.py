@@ -3,7 +3,9 @@ gradients of whole networks against central differences."""
 
 from __future__ import annotations
 
+import contextlib
 import math
+from collections.abc import Sequence
 
 import pytest
 
@@ -36,6 +38,24 @@ def test_calling_modules_returns_a_value_or_a_list() -> None:
     assert isinstance(MLP(3, [4, 1], seed=0)([1.0, 2.0, 3.0]), Value)
     many = MLP(3, [4, 2], seed=0)([Value(1.0), 2.0, 3])
     assert isinstance(many, list) and len(many) == 2
+
+
+@pytest.mark.parametrize("grad_enabled", [True, False])
+def test_outputs_is_always_a_list_with_the_same_values_as_calling(grad_enabled: bool) -> None:
+    x = [1.0, -2.0, 0.5]
+    for module in (
+        Neuron(3, seed=0),
+        Layer(3, 1, seed=1),
+        Layer(3, 4, seed=2),
+        MLP(3, [4, 1], seed=3),
+        MLP(3, [4, 2], seed=4),
+    ):
+        with contextlib.nullcontext() if grad_enabled else no_grad():
+            called = module(x)
+            listed: list[Value] = module.outputs(x)
+        expected = called if isinstance(called, list) else [called]
+        assert type(listed) is list and all(type(v) is Value for v in listed)
+        assert [v.data for v in listed] == [v.data for v in expected]
 
 
 def test_neuron_computes_activation_of_weighted_sum_plus_bias() -> None:
@@ -128,15 +148,23 @@ def test_state_dict_is_a_copy_of_numbers() -> None:
         (
             lambda sd: sd.update({"layers.1.neurons.0.w.2": math.nan}),
             ValueError,
-            r"'layers\.1\.neurons\.0\.w\.2' must be finite",
+            r"^load_state_dict: 'layers\.1\.neurons\.0\.w\.2' must be a finite number, got nan$",
         ),
-        (lambda sd: sd.update({"layers.1.neurons.0.w.2": math.inf}), ValueError, r"must be finite"),
+        (
+            lambda sd: sd.update({"layers.1.neurons.0.w.2": math.inf}),
+            ValueError,
+            r"must be a finite number, got inf$",
+        ),
         (
             lambda sd: sd.update({"layers.1.neurons.0.w.2": "0.5"}),
             TypeError,
-            r"must be a real number, got str",
+            r"must be a finite number, got '0\.5' \(a str\)$",
         ),
-        (lambda sd: sd.update({"layers.1.neurons.0.w.2": True}), TypeError, r"got bool"),
+        (
+            lambda sd: sd.update({"layers.1.neurons.0.w.2": True}),
+            TypeError,
+            r"got True \(a bool\)$",
+        ),
     ],
 )
 def test_load_state_dict_rejects_bad_input_and_changes_nothing(
@@ -169,9 +197,20 @@ def test_load_state_dict_rejects_non_mappings() -> None:
         (lambda: Layer(2, -1), ValueError, r"Layer: nout must be a positive int, got -1"),
         (lambda: Neuron(2.5), TypeError, r"nin must be a positive int, got 2\.5 \(a float\)"),  # type: ignore[arg-type]
         (lambda: Neuron(True), TypeError, r"nin must be a positive int, got True \(a bool\)"),
-        (lambda: MLP("2", [1]), TypeError, r"MLP: nin must be a positive int, got '2' \(a str\)"),
+        (lambda: MLP("2", [1]), TypeError, r"MLP: nin must be a positive int, got '2' \(a str\)"),  # type: ignore[arg-type]
         (lambda: MLP(2, []), ValueError, r"nouts must be a non-empty list"),
-        (lambda: MLP(2, "16"), ValueError, r"nouts must be a non-empty list"),  # type: ignore[arg-type]
+        (lambda: MLP(2, "16"), TypeError, r"^MLP: nouts must be a list of layer sizes, got '16'$"),  # type: ignore[arg-type]
+        (lambda: MLP(2, "ab"), TypeError, r"^MLP: nouts must be a list of layer sizes, got 'ab'$"),  # type: ignore[arg-type]
+        (
+            lambda: Neuron(2, activation=None),  # type: ignore[arg-type]
+            TypeError,
+            r"^Neuron: activation must be a str, one of \['relu', .*got None \(a NoneType\)$",
+        ),
+        (
+            lambda: Layer(2, 2, activation="swish"),
+            ValueError,
+            r"^Layer: unknown activation 'swish'",
+        ),
     ],
 )
 def test_bad_constructor_arguments_are_named(make: object, error: type, pattern: str) -> None:
@@ -195,11 +234,11 @@ def test_mlp_gradients_match_central_differences() -> None:
 
     def loss_value() -> float:
         with no_grad():
-            out = model(x)
-        return (out.data - 0.5) ** 2  # type: ignore[union-attr]
+            out = model.outputs(x)[0]
+        return (out.data - 0.5) ** 2
 
-    out = model(x)
-    loss = (out - 0.5) ** 2  # type: ignore[operator]
+    out = model.outputs(x)[0]
+    loss = (out - 0.5) ** 2
     model.zero_grad()
     loss.backward()
     h = 1e-6
@@ -232,12 +271,12 @@ def test_custom_modules_find_their_parameters() -> None:
             self.inner = Neuron(1, activation="linear", seed=0)
             self._cache = Value(9.0)  # private attributes are not parameters
 
-        def forward(self, x):  # type: ignore[no-untyped-def, override]
+        def forward(self, x: Sequence[Value | float]) -> Value:
             return self.inner([x[0] * self.scale + self.shift[0]])
 
     m = Affine()
     assert [n for n, _ in m.named_parameters()] == ["scale", "shift.0", "inner.w.0", "inner.b"]
-    out = m([3.0])
+    out = m.forward([3.0])
     out.backward()
     assert m.scale.grad == pytest.approx(3.0 * m.inner.w[0].data)
 

@@ -1,6 +1,6 @@
 """The float fast path that Neuron, Layer and MLP take under `no_grad`: it must
 give bit-for-bit the numbers, the result types, the scope tags and the errors of
-the graph-building path (issue 6)."""
+the graph-building path."""
 
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ def test_no_grad_mlp_gives_the_same_bits_as_the_graph(activation: str) -> None:
 def test_no_grad_neuron_and_layer_match_too(activation: str) -> None:
     neuron = Neuron(4, activation=activation, seed=2)
     layer = Layer(4, 3, activation=activation, seed=2)
-    x = [0.5, -2.0, Value(1.5), 3]
+    x: list[Value | float] = [0.5, -2.0, Value(1.5), 3]
     expected = (neuron(x).data, numbers_of(layer(x)))
     with no_grad():
         assert (neuron(x).data, numbers_of(layer(x))) == expected

@@ -11,7 +11,7 @@ from autograd_mini.data import make_blobs, make_moons, make_xor
 from autograd_mini.losses import hinge, l2
 from autograd_mini.nn import MLP
 from autograd_mini.optim import SGD, Adam, linear_decay
-from autograd_mini.train import LOSSES, History, evaluate, fit
+from autograd_mini.train import LOSSES, History, TrainingDiverged, evaluate, fit
 
 
 @pytest.fixture(scope="module")
@@ -318,6 +318,21 @@ def test_fit_turns_an_overflow_into_a_message_naming_the_epoch_and_the_cure():
     assert message.endswith("); try a smaller learning rate")
     engine_error = caught.value.__cause__
     assert isinstance(engine_error, OverflowError) and str(engine_error) in message
+
+
+def test_divergence_is_a_training_diverged_error_carrying_epoch_cause_and_history():
+    model = MLP(2, [4, 1], seed=0)
+    X, y = [[1.0, 2.0], [-1.0, 0.5]], [1, 0]
+    with pytest.raises(TrainingDiverged) as caught:
+        fit(model, X, y, optimizer=SGD(model, lr=1e200), epochs=5, progress=False)
+    error = caught.value
+    assert isinstance(error, OverflowError)
+    assert (error.epoch, error.epochs) == (2, 5)
+    assert error.cause is error.__cause__
+    assert type(error.cause) is OverflowError and str(error.cause) in str(error)
+    # Epoch 1 finished at the initial weights: the History holds exactly that one epoch.
+    assert error.history.epochs == 1 and math.isfinite(error.history.loss[0])
+    assert error.history.seconds > 0
 
 
 def test_evaluate_names_itself_in_its_errors() -> None:

@@ -71,15 +71,27 @@ def player(tmp_path: Path) -> Any:
                     seen["requests"].append(route.request.url)
                     route.abort()
 
+            def on_request(request: Any) -> None:
+                if request.url != page_url:
+                    seen["requests"].append(request.url)
+
+            def on_console(message: Any) -> None:
+                if message.type in ("error", "warning"):
+                    seen["errors"].append(message.text)
+
+            def on_page_error(error: Any) -> None:
+                seen["errors"].append(str(error))
+
+            def on_dialog(dialog: Any) -> None:
+                seen["dialogs"].append(dialog.message)
+                dialog.dismiss()
+
             context.route("**/*", guard)
-            context.on("request", lambda r: r.url != page_url and seen["requests"].append(r.url))
+            context.on("request", on_request)
             page = context.new_page()
-            page.on(
-                "console",
-                lambda m: m.type in ("error", "warning") and seen["errors"].append(m.text),
-            )
-            page.on("pageerror", lambda e: seen["errors"].append(str(e)))
-            page.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
+            page.on("console", on_console)
+            page.on("pageerror", on_page_error)
+            page.on("dialog", on_dialog)
             page.goto(page_url)
             page.wait_for_selector(".agm-stage svg")
             yield page, animation, seen

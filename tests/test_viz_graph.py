@@ -285,7 +285,7 @@ def test_clusters_keep_every_node_and_draw_a_box_per_neuron() -> None:
 def test_big_graph_is_summarised_automatically_and_says_so() -> None:
     model = MLP(2, [8, 8, 1], seed=0)
     samples = (([0.5, -1.0], 1), ([0.3, 0.2], -1))
-    loss = Value.sum([(1 - y * model(x)).relu() for x, y in samples])  # type: ignore[operator]
+    loss = Value.sum([(1 - y * model.outputs(x)[0]).relu() for x, y in samples])
     scene = build_scene(loss, max_nodes=150)
     assert scene.group == "neuron" and scene.size <= 150
     assert len(scene.edges) <= 150  # 8 x 8 arrows between the layers: still readable
@@ -390,9 +390,9 @@ def test_grouped_neurons_are_drawn_in_index_order(
     sizes: list[int], rankdir: str, axis: str, collapse: bool
 ) -> None:
     # The demo's picture: one sample's hinge loss of MLP(2, [16, 16, 1]) (and notebook 4's
-    # smaller net). dot used to stack them 12..15, 0..11.
+    # smaller net). Left to itself, dot may stack them 12..15, 0..11.
     model = MLP(2, sizes, seed=0)
-    loss = (1 - model([0.5, -1.0])).relu()  # type: ignore[operator]
+    loss = (1 - model.outputs([0.5, -1.0])[0]).relu()
     loss.backward()
     order = neuron_order(draw_graph(loss, group="neuron", rankdir=rankdir, collapse=collapse), axis)
     assert order == {layer: list(range(size)) for layer, size in enumerate(sizes)}
@@ -403,7 +403,7 @@ def test_grouped_neurons_are_drawn_in_index_order(
 
 def test_a_neuron_box_says_what_the_neuron_computes() -> None:
     model = MLP(2, [3, 1], seed=0)
-    out = model([0.5, -1.0])
+    out = model.outputs([0.5, -1.0])[0]
     out.backward()
     scene = build_scene(out, group="neuron")
     details = {b.title: b.detail for b in scene.boxes if b.kind == "group"}

@@ -48,7 +48,9 @@ def test_ungrouped_mlp_parameters_have_distinct_scoped_titles() -> None:
     assert titles[out] == "out"  # a computed node keeps its own label
     # every title matches the parameter's state_dict name: layers.i.neurons.j.w.k
     for name, p in params:
-        layer, neuron, rest = re.fullmatch(r"layers\.(\d+)\.neurons\.(\d+)\.(.*)", name).groups()
+        match = re.fullmatch(r"layers\.(\d+)\.neurons\.(\d+)\.(.*)", name)
+        assert match is not None
+        layer, neuron, rest = match.groups()
         assert titles[p] == f"L{layer}.N{neuron}.{rest.replace('.', '')}"
 
 

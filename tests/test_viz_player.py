@@ -189,7 +189,7 @@ def tanh_of_product(a: float, b: float) -> Value:
 def test_the_local_derivative_is_written_apart_from_the_gradient() -> None:
     anim = animate(tanh_of_product(2.0, 3.0))
     root_step = next(c for c in anim.captions if c.startswith("L (tanh)"))
-    # The root step used to read "dL/d#2 += dL/dL · dL/d#2": the same symbol twice.
+    # With d for both, the root step would read "dL/d#2 += dL/dL · dL/d#2".
     assert root_step.splitlines()[1] == "dL/d#2 += dL/dL · ∂L/∂#2 = 1 × 2.458e-05 = 2.458e-05"
     assert "∂node/∂parent" in anim.captions[3]
 
@@ -327,3 +327,35 @@ def test_group_boxes_hide_and_reveal_their_output_fields() -> None:
     key = next(k for k in re.findall(r'id="(g\d+)"', anim.frames[0]))
     assert texts_of(anim.frames[0], key)[-2:] == ["output ?", "output grad ?"]
     assert texts_of(anim.frames[-1], key)[-2:] == [f"output {out.data:.4g}", "output grad 1"]
+
+
+@pytest.mark.parametrize("where", ["rename", "write"])
+def test_crash_while_saving_an_animation_keeps_the_old_player(
+    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+
+    from autograd_mini import Value
+    from autograd_mini.viz import animate
+
+    class Crash(RuntimeError):
+        pass
+
+    def crash(*args: object, **kwargs: object) -> None:
+        raise Crash("simulated crash")
+
+    x = Value(2.0, label="x")
+    y = x * x
+    y.backward()
+    path = animate(y).save(tmp_path / "player.html")
+    old_bytes = path.read_bytes()
+    z = x.tanh()
+    z.backward()
+    if where == "rename":
+        monkeypatch.setattr(os, "replace", crash)
+    else:
+        monkeypatch.setattr(Path, "write_text", crash)
+    with pytest.raises(Crash):
+        animate(z).save(path)
+    assert path.read_bytes() == old_bytes
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["player.html"], "temp file left"

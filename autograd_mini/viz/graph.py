@@ -6,9 +6,10 @@ called with appear as dashed constant records (x0 | data), and ungrouped
 parameters carry their neuron's short scope ("L0.N3.w0"). Networks from `nn` can be drawn
 by neuron or by layer, as clusters or as collapsed boxes; a graph bigger than
 `max_nodes` is summarised automatically (see `scene.py`). Every piece of user
-text goes through `escape.py`. The returned Digraph shows inline in Jupyter.
+text goes through `escape.py`. The returned Digraph shows inline in Jupyter, also
+in untrusted notebooks (see `notebook.py`).
 
-Imports `autograd_mini.engine` and `autograd_mini.viz.escape` / `.scene`.
+Imports `autograd_mini.engine` and `autograd_mini.viz.escape` / `.notebook` / `.scene`.
 
 >>> from autograd_mini import Value
 >>> x = Value(3.0, label="x")
@@ -26,6 +27,7 @@ import graphviz
 
 from autograd_mini.engine import Value
 from autograd_mini.viz.escape import dot_text, record_field
+from autograd_mini.viz.notebook import NotebookDigraph
 from autograd_mini.viz.scene import Box, Scene, build_scene, require_value
 
 __all__ = ["RANKDIRS", "STYLE", "draw_graph", "scene_to_digraph"]
@@ -58,7 +60,7 @@ def draw_graph(
     highlight: Iterable[Value] = (),
     highlight_color: str = STYLE["highlight_fill"],
     title: str | None = None,
-) -> graphviz.Digraph:
+) -> NotebookDigraph:
     """Draw the computation graph that produced `root`.
 
     An unlabelled node is called "#k": k is its position (from 0) in this
@@ -81,7 +83,8 @@ def draw_graph(
         title: a heading above the picture, e.g. "Loss of one sample".
 
     Returns:
-        A `graphviz.Digraph`; `.pipe(format="svg")` gives SVG, Jupyter shows it inline.
+        A `graphviz.Digraph` (a `NotebookDigraph`); `.pipe(format="svg")` gives SVG,
+        Jupyter shows it inline as SVG with a PNG beside it for untrusted notebooks.
 
     >>> from autograd_mini import Value
     >>> a = Value(2.0, label="a"); y = a.tanh(); y.backward()
@@ -129,7 +132,7 @@ def scene_to_digraph(
     highlight_keys: Iterable[str] = (),
     highlight_color: str = STYLE["highlight_fill"],
     title: str | None = None,
-) -> graphviz.Digraph:
+) -> NotebookDigraph:
     """Turn a `Scene` into DOT. Node and edge ids are the scene keys (kept in the SVG).
 
     >>> from autograd_mini import Value
@@ -138,7 +141,7 @@ def scene_to_digraph(
     1
     """
     font = STYLE["font"]
-    dot = graphviz.Digraph(
+    dot = NotebookDigraph(
         graph_attr={
             "rankdir": rankdir,
             "fontname": font,

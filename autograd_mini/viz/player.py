@@ -2,7 +2,8 @@
 
 `animate(root)` lays the graph out once with Graphviz and derives every frame
 from that SVG (see `frames.py`). `Animation._repr_html_()` is a self-contained
-player (play/pause, step, slider, speed, keyboard) for Jupyter; `save(path)`
+player (play/pause, step, slider, speed, keyboard); Jupyter shows it with a
+picture of the first frame for untrusted notebooks (see `notebook.py`); `save(path)`
 writes a standalone HTML file whose Content-Security-Policy forbids every
 network request. The player's HTML/CSS/JS lives in `player.html`, shipped as
 package data and read with `importlib.resources`.
@@ -34,6 +35,7 @@ from autograd_mini.engine import Value
 from autograd_mini.viz.escape import html_text
 from autograd_mini.viz.frames import plan_frames
 from autograd_mini.viz.graph import RANKDIRS, scene_to_digraph
+from autograd_mini.viz.notebook import show_player
 from autograd_mini.viz.scene import build_scene, require_value
 from autograd_mini.viz.svgstyle import SvgStyler
 from autograd_mini.viz.trace import node_names, trace_backward
@@ -150,6 +152,11 @@ class Animation:
     def __repr__(self) -> str:
         counts = {p: self.phases.count(p) for p in dict.fromkeys(self.phases)}
         return f"Animation({len(self)} frames: {counts})"
+
+    def _ipython_display_(self) -> None:
+        # The player needs its script; where scripts do not run (an untrusted
+        # notebook, a site showing the notebook) the first frame shows instead.
+        show_player(self._repr_html_(), self.frames[0], text=repr(self))
 
     def _repr_html_(self) -> str:
         frames = [{"caption": f.caption, "phase": f.phase} for f in self._frames]

@@ -2,9 +2,9 @@
 
 `backward()` visits the nodes in reverse topological order and, for each one,
 adds ``local_grad * upstream_grad`` to every parent's grad. `trace_backward`
-replays exactly that loop on a private dict of gradients (it never touches
-`.grad`) and records each multiplication, so its numbers are the ones
-`backward()` computes. The result prints as an aligned table and renders as an
+reads that walk step by step from the engine (`engine.backward_steps`, which
+keeps its gradients in a private table and never touches `.grad`), so its
+numbers are the ones `backward()` computes. The result prints as an aligned table and renders as an
 HTML table in Jupyter.
 
 Imports `autograd_mini.engine` and `autograd_mini.viz.escape` / `.scene`.
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from autograd_mini.engine import Value, _check_real
+from autograd_mini.engine import Value, _check_real, backward_steps
 from autograd_mini.viz.escape import clean_text, format_number, html_text
 from autograd_mini.viz.scene import reading_order, require_value, short_scope
 
@@ -196,35 +196,28 @@ def trace_backward(root: Value, gradient: float = 1.0) -> Trace:
     """
     require_value(root, "trace_backward")
     names = node_names(root)
-    grads: dict[int, float] = {}
-    grads[id(root)] = _check_real(gradient, "trace_backward")
+    seed = _check_real(gradient, "trace_backward")
     trace = Trace()
-    # Same loop, same order and same arithmetic as Value.backward(), so the
-    # floats agree bit for bit.
-    for node in reversed(root.topological_order()):
-        if not node.parents:
-            continue
-        upstream_grad = grads.get(id(node), 0.0)
-        contributions: list[float] = []
-        totals: list[float] = []
-        for parent, local_grad in zip(node.parents, node.local_grads):
-            contribution = local_grad * upstream_grad
-            total = grads.get(id(parent), 0.0) + contribution
-            grads[id(parent)] = total
-            contributions.append(contribution)
-            totals.append(total)
+    # The engine's own walk (the one backward() takes in anomaly mode and with
+    # create_graph), so the numbers are the ones backward() computes, bit for bit.
+    for step in backward_steps(root, seed):
+        node = step.node
         trace.append(
             Step(
                 index=len(trace) + 1,
                 node=node,
                 name=names[id(node)],
                 op=node.op,
-                upstream_grad=upstream_grad,
+                upstream_grad=_number(step.upstream),
                 parents=node.parents,
                 parent_names=tuple(names[id(p)] for p in node.parents),
                 local_grads=node.local_grads,
-                contributions=tuple(contributions),
-                parent_grads=tuple(totals),
+                contributions=tuple(_number(c) for c in step.contributions),
+                parent_grads=tuple(_number(g) for g in step.parent_grads),
             )
         )
     return trace
+
+
+def _number(g: float | Value) -> float:
+    return g.data if isinstance(g, Value) else g

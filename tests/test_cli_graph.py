@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
@@ -11,7 +12,13 @@ from pathlib import Path
 
 import pytest
 
-from autograd_mini.viz.command import add_graph_arguments, run_graph, run_graph_from_args
+from autograd_mini.cli.graph import (
+    VALUE_OPTIONS,
+    add_graph_arguments,
+    run_graph,
+    run_graph_from_args,
+    split_arguments,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 KARPATHY = ["a=2", "b=-3", "c=10", "f=-2"]
@@ -97,7 +104,7 @@ def test_argparse_wiring() -> None:
 
 def test_in_a_fresh_interpreter(tmp_path: Path) -> None:
     code = (
-        "import sys; from autograd_mini.viz.command import run_graph; "
+        "import sys; from autograd_mini.cli.graph import run_graph; "
         "sys.exit(run_graph(sys.argv[1], sys.argv[2:], 'graph.dot'))"
     )
     ok = subprocess.run(
@@ -126,9 +133,9 @@ def test_in_a_fresh_interpreter(tmp_path: Path) -> None:
     [
         ["-a**2", "--set", "a=3"],
         ["--set", "a=3", "-a**2"],
-        ["--set=a=3", "-(a**2)"],
+        ["--set=a=3", "-a**2"],
         ["--set", "a=3", "--", "-a**2"],
-        ["--set", "a=3", "--rank", "TB", "--", "-a**2"],
+        ["--set", "a=3", "--rankdir", "TB", "--", "-a**2"],
     ],
 )
 def test_an_expression_starting_with_minus_is_the_expr_argument(
@@ -138,33 +145,88 @@ def test_an_expression_starting_with_minus_is_the_expr_argument(
 
     target = tmp_path / "g.dot"
     assert cli.main(["graph", "-o", str(target), *argv]) == 0
-    out = capsys.readouterr().out
     # -a**2 is -(a**2): -9, and its derivative -2a = -6.
-    assert out.splitlines()[:2] == ["out = -a**2 = -9", "  dout/da = -6"] or out.splitlines()[
-        :2
-    ] == ["out = -(a**2) = -9", "  dout/da = -6"]
+    assert capsys.readouterr().out.splitlines()[:2] == ["out = -a**2 = -9", "  dout/da = -6"]
     assert target.exists()
 
 
-def test_options_keep_their_meaning_next_to_a_minus_expression(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("argv", "first_lines"),
+    [
+        # -o*2 is not "-o" with the file "*2": options are spelled exactly.
+        (["-o*2", "--set", "o=3"], ["out = -o*2 = -6", "  dout/do = -2"]),
+        # -offset is not "-o ffset".
+        (["-offset", "--set", "offset=1.5"], ["out = -offset = -1.5", "  dout/doffset = -1"]),
+        # --a is not an abbreviation of --animate: options are never abbreviated.
+        (["--set", "a=4", "--a"], ["out = --a = 4", "  dout/da = 1"]),
+        (["--set", "a=4", "--", "--a"], ["out = --a = 4", "  dout/da = 1"]),
+    ],
+)
+def test_words_that_look_like_options_but_are_not_spelled_as_one_are_the_expression(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], first_lines: list[str]
+) -> None:
     from autograd_mini import cli
 
-    parser = argparse.ArgumentParser()
-    add_graph_arguments(parser)
-    from autograd_mini.viz.command import protect_expression
+    target = tmp_path / "g.dot"
+    assert cli.main(["graph", "--output", str(target), *argv]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines()[:2] == first_lines
+    assert captured.err == ""
+    assert target.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.dot"]  # no "ffset", no "*2"
 
-    tokens = ["-a", "-o", "-weird.dot", "--set", "a=-1", "-h"]
-    assert protect_expression(parser, tokens) == [" -a", "-o", "-weird.dot", "--set", "a=-1", "-h"]
-    assert protect_expression(parser, ["-ofile.dot", "--", "-b"]) == ["-ofile.dot", "--", "-b"]
+
+def test_option_values_starting_with_minus_stay_values(tmp_path: Path) -> None:
+    from autograd_mini import cli
+
+    target = tmp_path / "-weird.dot"
+    assert cli.main(["graph", "-a", "-o", str(target), "--set", "a=-1"]) == 0
+    assert target.exists()
+    assert split_arguments(["-a", "-o", "-weird.dot", "--set", "a=-1", "-h"]) == [
+        "--output=-weird.dot",
+        "--set=a=-1",
+        "-h",
+        "--",
+        "-a",
+    ]
+    assert split_arguments(["--set", "a=1", "--", "-h", "--set"]) == [
+        "--set=a=1",
+        "--",
+        "-h",
+        "--set",
+    ]
     assert cli.main(["graph", "--help"]) == 0
+
+
+def test_every_value_option_is_one_the_parser_declares() -> None:
+    parser = argparse.ArgumentParser(allow_abbrev=False)
+    add_graph_arguments(parser)
+    for spelling, long_name in VALUE_OPTIONS.items():
+        value = "TB" if long_name == "--rankdir" else "a=1" if long_name == "--set" else "x.svg"
+        args = parser.parse_args([spelling, value, "x"])
+        assert value in (args.rankdir, args.output, args.animate, *args.assignments)
+        assert parser.parse_args([f"{long_name}={value}", "x"]) == args
+
+
+def test_two_expressions_are_an_error_naming_the_extra_word(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from autograd_mini import cli
+
+    # An abbreviated option is not an option, so "--rank TB" leaves two extra words.
+    assert cli.main(["graph", "a", "--rank", "TB", "--set", "a=1"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "unrecognized arguments: --rank TB" in err
 
 
 def test_graph_help_lists_every_unary_function(capsys: pytest.CaptureFixture[str]) -> None:
     from autograd_mini import cli
+    from autograd_mini.cli.expression import function_usages
     from autograd_mini.engine import UNARY_FUNCTIONS
 
     assert cli.main(["graph", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
+    assert f"parentheses, {' '.join(function_usages())}; never eval" in text
     assert all(any(f" {name}{end}" in text for end in " ;(") for name in UNARY_FUNCTIONS)
     assert " leaky_relu(x, negative_slope=0.01) " in text
     assert {"sin", "cos", "leaky_relu"} <= set(UNARY_FUNCTIONS)
@@ -175,10 +237,14 @@ def test_the_output_is_called_out_in_picture_and_captions(tmp_path: Path) -> Non
     svg, html = tmp_path / "g.svg", tmp_path / "g.html"
     status, _, err = run("(a*b + c) * f", KARPATHY, str(svg), str(html))
     assert (status, err) == (0, "")
-    texts = [t.text for t in ET.parse(svg).getroot().iter(f"{SVG}text")]
-    assert "out" in texts and not any((t or "").startswith("#") and t == "#6" for t in texts)
+    texts = [t.text or "" for t in ET.parse(svg).getroot().iter(f"{SVG}text")]
+    names = [t for t in texts if t not in ("*", "+") and not t.startswith(("data ", "grad "))]
+    # Leaves keep their names, the result is "out", inner nodes their sub-expression.
+    assert sorted(names) == ["a", "a*b", "a*b + c", "b", "c", "f", "out"]
     player = html.read_text(encoding="utf-8")
-    assert "dout/da" in player and "d#6" not in player  # the root was called #6
+    # Every gradient the player shows is a gradient of the result.
+    assert set(re.findall(r"\bd([#\w]+)/d", player)) == {"out"}
+    assert {"dout/da", "dout/db", "dout/dc", "dout/df"} <= set(re.findall(r"dout/d\w+", player))
 
 
 def test_a_variable_called_out_keeps_its_name(tmp_path: Path) -> None:

@@ -1,4 +1,5 @@
-"""Saved models: atomic writes, strict loading, bit-exact round trips (autograd_mini.io).
+"""Saved models (autograd_mini.serialization): atomic writes, strict loading, bit-exact
+round trips, the file format, and the top-level and deprecated names.
 
 Crashes are simulated by making a step of the write fail (the rename, the write
 itself, the fsync); the previous file must survive byte for byte and no temporary
@@ -19,7 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from autograd_mini import io as model_io
+import autograd_mini
+from autograd_mini import load, save, serialization
 from autograd_mini.nn import MLP, Layer, Module, Neuron
 
 
@@ -29,7 +31,7 @@ def _model(seed: int = 0) -> MLP:
 
 def _saved(tmp_path: Path, model: Module | None = None, name: str = "model.json") -> Path:
     path = tmp_path / name
-    model_io.save(model if model is not None else _model(), path)
+    save(model if model is not None else _model(), path)
     return path
 
 
@@ -52,25 +54,22 @@ def _bits(x: float) -> bytes:
     [MLP(2, [16, 16, 1], seed=1), Layer(3, 2, activation="sigmoid", seed=2), Neuron(4, seed=3)],
     ids=["MLP", "Layer", "Neuron"],
 )
-def test_round_trip_is_bit_exact_and_keeps_the_architecture(model: Module, tmp_path: Path) -> None:
+def test_round_trip_is_bit_exact_and_keeps_the_architecture(
+    model: MLP | Layer | Neuron, tmp_path: Path
+) -> None:
     path = _saved(tmp_path, model)
-    loaded = model_io.load(path)
+    loaded = load(path)
     assert type(loaded) is type(model)
     original, restored = model.state_dict(), loaded.state_dict()
     assert list(restored) == list(original)
     assert [_bits(x) for x in restored.values()] == [_bits(x) for x in original.values()]
     # Same function, not just same numbers: outputs agree exactly.
-    inputs = [0.3, -1.2, 0.7, 2.0][: _nin(model)]
+    inputs = [0.3, -1.2, 0.7, 2.0][: model.nin]
     assert _outputs(loaded, inputs) == _outputs(model, inputs)
 
 
-def _nin(model: Module) -> int:
-    return int(model.nin)  # type: ignore[attr-defined]
-
-
 def _outputs(model: Module, inputs: list[float]) -> list[float]:
-    out = model(inputs)  # type: ignore[operator]
-    return [v.data for v in out] if isinstance(out, list) else [out.data]
+    return [v.data for v in model.outputs(inputs)]
 
 
 _awkward_floats = st.one_of(
@@ -84,15 +83,8 @@ _awkward_floats = st.one_of(
 def test_round_trip_keeps_every_bit_of_awkward_floats(numbers: list[float], tmp_path: Path) -> None:
     model = Neuron(3, activation="linear", seed=0)
     model.load_state_dict(dict(zip(model.state_dict(), numbers, strict=True)))
-    loaded = model_io.load(_saved(tmp_path, model))
+    loaded = load(_saved(tmp_path, model))
     assert [_bits(x) for x in loaded.state_dict().values()] == [_bits(x) for x in numbers]
-
-
-def test_saved_file_is_plain_json_with_format_and_version(tmp_path: Path) -> None:
-    document = _document(_saved(tmp_path))
-    assert document["format"] == model_io.FORMAT
-    assert document["version"] == model_io.VERSION
-    assert document["architecture"]["type"] == "MLP"
 
 
 # ---------------------------------------------------------------------------
@@ -143,9 +135,9 @@ def test_crash_during_save_keeps_the_old_file(
     with monkeypatch.context() as mp:
         CRASHES[where](mp)
         with pytest.raises(_Crash):
-            model_io.save(_model(seed=2), path)
+            save(_model(seed=2), path)
     assert path.read_bytes() == old_bytes
-    assert model_io.load(path).state_dict() == old_model.state_dict()
+    assert load(path).state_dict() == old_model.state_dict()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.json"], "temp file left behind"
 
 
@@ -154,7 +146,7 @@ def test_crash_during_first_save_leaves_no_file(
 ) -> None:
     monkeypatch.setattr(os, "replace", _crash)
     with pytest.raises(_Crash):
-        model_io.save(_model(), tmp_path / "model.json")
+        save(_model(), tmp_path / "model.json")
     assert list(tmp_path.iterdir()) == []
 
 
@@ -164,7 +156,7 @@ def test_save_of_a_non_finite_parameter_fails_and_keeps_the_old_file(tmp_path: P
     broken = _model(seed=5)
     broken.parameters()[3].data = float("nan")
     with pytest.raises(ValueError, match="not finite"):
-        model_io.save(broken, path)
+        save(broken, path)
     assert path.read_bytes() == old_bytes
 
 
@@ -261,7 +253,7 @@ def test_load_rejects_damaged_or_foreign_file(damage: str, tmp_path: Path) -> No
     text = BAD_FILES[damage](path.read_text(encoding="utf-8"))
     path.write_bytes(text.encode("utf-8", errors="surrogateescape"))
     with pytest.raises(ValueError) as caught:
-        model_io.load(path)
+        load(path)
     message = str(caught.value)
     assert "model.json" in message, f"the message should name the file: {message!r}"
     assert "\n" not in message and len(message) < 600, message
@@ -274,7 +266,7 @@ def test_every_truncation_is_rejected(tmp_path: Path) -> None:
     for length in range(len(full.rstrip())):
         damaged.write_bytes(full[:length])
         with pytest.raises(ValueError):
-            model_io.load(damaged)
+            load(damaged)
 
 
 def test_a_valid_file_with_one_changed_value_loads_that_value(tmp_path: Path) -> None:
@@ -285,43 +277,19 @@ def test_a_valid_file_with_one_changed_value_loads_that_value(tmp_path: Path) ->
     key = next(iter(document["parameters"]))
     document["parameters"][key] = 0.125
     path.write_text(json.dumps(document), encoding="utf-8")
-    assert model_io.load(path).state_dict()[key] == 0.125
+    assert load(path).state_dict()[key] == 0.125
 
 
 def test_missing_file_is_an_os_error_not_a_value_error(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError):
-        model_io.load(tmp_path / "nope.json")
+        load(tmp_path / "nope.json")
 
 
 def test_save_rejects_things_that_are_not_models(tmp_path: Path) -> None:
     for thing in (None, "model", {"w": 1.0}, [Neuron(2)]):
         with pytest.raises(TypeError):
-            model_io.save(thing, tmp_path / "x.json")  # type: ignore[arg-type]
+            save(thing, tmp_path / "x.json")  # type: ignore[arg-type]
     assert list(tmp_path.iterdir()) == []
-
-
-@pytest.mark.parametrize("where", ["rename", "write"])
-def test_crash_while_saving_an_animation_keeps_the_old_player(
-    where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from autograd_mini import Value
-    from autograd_mini.viz import animate
-
-    x = Value(2.0, label="x")
-    y = x * x
-    y.backward()
-    path = animate(y).save(tmp_path / "player.html")
-    old_bytes = path.read_bytes()
-    z = x.tanh()
-    z.backward()
-    if where == "rename":
-        monkeypatch.setattr(os, "replace", _crash)
-    else:
-        monkeypatch.setattr(Path, "write_text", lambda self, *a, **k: _crash())
-    with pytest.raises(_Crash):
-        animate(z).save(path)
-    assert path.read_bytes() == old_bytes
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["player.html"], "temp file left"
 
 
 def test_save_and_load_never_call_eval_exec_or_pickle(
@@ -331,7 +299,7 @@ def test_save_and_load_never_call_eval_exec_or_pickle(
     import pickle
 
     def forbidden(*args: object, **kwargs: object) -> None:
-        raise AssertionError("io must never eval, exec or unpickle")
+        raise AssertionError("serialization must never eval, exec or unpickle")
 
     for module, name in [
         (builtins, "eval"),
@@ -342,5 +310,269 @@ def test_save_and_load_never_call_eval_exec_or_pickle(
     ]:
         monkeypatch.setattr(module, name, forbidden)
     model = _model(seed=3)
-    loaded = model_io.load(_saved(tmp_path, model))
+    loaded = load(_saved(tmp_path, model))
     assert loaded.state_dict() == model.state_dict()
+
+
+# ---------------------------------------------------------------------------
+# the format in detail, and the message for each refused file
+# ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def saved(tmp_path):
+    model = MLP(2, [4, 3, 1], activation="tanh", seed=5)
+    path = tmp_path / "model.json"
+    save(model, path)
+    return model, path
+
+
+def rewrite(path, change):
+    document = json.loads(path.read_text())
+    change(document)
+    path.write_text(json.dumps(document))
+
+
+def test_file_is_plain_json_with_format_version_architecture_and_weights(saved):
+    model, path = saved
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["format"] == "autograd_mini.model" == serialization.FORMAT
+    assert document["version"] == 1 == serialization.VERSION
+    assert document["architecture"] == {
+        "type": "MLP",
+        "nin": 2,
+        "nouts": [4, 3, 1],
+        "activation": "tanh",
+    }
+    assert document["parameters"] == model.state_dict()
+
+
+def test_load_returns_a_new_independent_model(saved):
+    model, path = saved
+    loaded = load(path)
+    loaded.parameters()[0].data += 1.0
+    assert model.parameters()[0].data != loaded.parameters()[0].data
+
+
+def test_save_replaces_an_existing_file_and_leaves_no_temp_files(saved, tmp_path):
+    _, path = saved
+    other = Neuron(1, seed=0)
+    save(other, path)
+    assert load(path).state_dict() == other.state_dict()
+    assert sorted(os.listdir(tmp_path)) == ["model.json"]
+
+
+def test_saved_file_has_ordinary_permissions(tmp_path):
+    old = os.umask(0o022)
+    try:
+        save(Neuron(1, seed=0), tmp_path / "m.json")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "m.json").stat().st_mode & 0o777 == 0o644
+
+
+def test_save_rejects_non_finite_weights_and_foreign_modules(tmp_path):
+    model = Neuron(2, seed=0)
+    model.b.data = float("nan")
+    with pytest.raises(ValueError, match="save: parameter 'b' is not finite; not saved"):
+        save(model, tmp_path / "m.json")
+    assert not (tmp_path / "m.json").exists()
+
+    class Custom(Module):
+        pass
+
+    with pytest.raises(TypeError, match="save: can save a Neuron, Layer or MLP, got Custom"):
+        save(Custom(), tmp_path / "m.json")
+
+    class MyMLP(MLP):
+        pass
+
+    with pytest.raises(TypeError, match="got MyMLP"):
+        save(MyMLP(2, [1], seed=0), tmp_path / "m.json")
+
+
+def test_truncated_file(saved):
+    _, path = saved
+    text = path.read_text()
+    path.write_text(text[: len(text) // 2])
+    with pytest.raises(
+        ValueError, match=r"load: '.*model.json' is not valid JSON \(truncated or corrupt\?\)"
+    ):
+        load(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "is not valid JSON"),
+        (b"\xff\xfe\x00binary", "is not UTF-8 text"),
+        (b"[1, 2, 3]", "expected a JSON object, got list"),
+        (b'{"name": "something else"}', "format is None, expected 'autograd_mini.model'"),
+        (b'{"format": "keras", "version": 1}', "format is 'keras'"),
+        (b"[" * 100000 + b"]" * 100000, "not a valid model file"),
+    ],
+    ids=["empty", "binary", "list", "foreign-object", "foreign-format", "deep-nesting"],
+)
+def test_foreign_files(tmp_path, content, message):
+    path = tmp_path / "x.json"
+    path.write_bytes(content)
+    with pytest.raises(ValueError, match=message):
+        load(path)
+
+
+TAMPERINGS = [
+    (lambda d: d.update(version=2), r"unsupported version 2 \(this autograd_mini reads 1\)"),
+    (lambda d: d.update(version="1"), "unsupported version '1'"),
+    (lambda d: d.update(extra=1), "expected keys"),
+    (lambda d: d.pop("parameters"), "expected keys"),
+    (
+        lambda d: d["architecture"].update(type="Transformer"),
+        "unknown architecture type 'Transformer'",
+    ),
+    (lambda d: d["architecture"].update(activation="swish"), "unknown activation 'swish'"),
+    (lambda d: d["architecture"].update(nin=0), "nin must be a positive int, got 0"),
+    (lambda d: d["architecture"].update(nin=True), "nin must be a positive int, got True"),
+    (lambda d: d["architecture"].update(nouts=[]), "nouts must be a non-empty list"),
+    (
+        lambda d: d["architecture"].update(nouts=[10**9, 1]),
+        "architecture has .* parameters, the file lists 31",
+    ),
+    (lambda d: d["architecture"].pop("activation"), "MLP architecture needs keys"),
+    (lambda d: d.update(architecture=[2, 3]), "architecture must be an object, got list"),
+    (lambda d: d.update(parameters=[0.1]), "parameters must be an object, got list"),
+    (
+        lambda d: d["parameters"].update({"layers.0.neurons.0.b": "0.5"}),
+        r"must be a finite number, got '0\.5' \(a str\)",
+    ),
+    (
+        lambda d: d["parameters"].update({"layers.0.neurons.0.b": None}),
+        r"must be a finite number, got None \(a NoneType\)",
+    ),
+    (
+        lambda d: d["parameters"].update({"layers.0.neurons.0.b": 10**400}),
+        "too large|overflow|finite",
+    ),
+    (
+        lambda d: d["parameters"].pop("layers.2.neurons.0.b"),
+        "the MLP architecture has 31 parameters, the file lists 30",
+    ),
+    (
+        lambda d: d["parameters"].update({"evil": d["parameters"].pop("layers.2.neurons.0.b")}),
+        r"keys do not match the model: missing \['layers.2.neurons.0.b'\], "
+        r"unexpected \['evil'\]",
+    ),
+]
+
+
+@pytest.mark.parametrize(("tamper", "message"), TAMPERINGS)
+def test_tampered_files(saved, tamper, message):
+    _, path = saved
+    rewrite(path, tamper)
+    with pytest.raises(ValueError, match=message) as caught:
+        load(path)
+    assert str(caught.value).startswith(f"load: {str(path)!r}")
+    assert "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("literal", ["NaN", "Infinity", "-Infinity"])
+def test_non_finite_literals_are_refused(saved, literal):
+    _, path = saved
+    text = path.read_text()
+    weight = json.dumps(json.loads(text)["parameters"]["layers.0.neurons.0.b"])
+    path.write_text(text.replace(weight, literal, 1))
+    with pytest.raises(ValueError, match=f"{literal} is not allowed"):
+        load(path)
+
+
+def test_duplicate_keys_are_refused(saved):
+    _, path = saved
+    text = path.read_text()
+    path.write_text(text.replace('"version": 1,', '"version": 1, "version": 1,', 1))
+    with pytest.raises(ValueError, match="duplicate key 'version'"):
+        load(path)
+
+
+def test_overlong_integer_literal_is_refused(saved):
+    _, path = saved
+    text = path.read_text()
+    weight = json.dumps(json.loads(text)["parameters"]["layers.0.neurons.0.b"])
+    path.write_text(text.replace(weight, "9" * 5000, 1))
+    with pytest.raises(ValueError, match="load: "):
+        load(path)
+
+
+def test_pathlib_and_str_paths(tmp_path):
+    model = Neuron(2, seed=0)
+    save(model, Path(tmp_path) / "a.json")
+    assert load(str(tmp_path / "a.json")).state_dict() == model.state_dict()
+
+
+@pytest.mark.parametrize(
+    ("where", "error", "message"),
+    [
+        ("missing", FileNotFoundError, "save: directory '{base}/missing' does not exist"),
+        ("file.txt", NotADirectoryError, "save: '{base}/file.txt' is not a directory"),
+    ],
+)
+def test_save_into_a_bad_directory_names_the_callers_path(tmp_path, where, error, message):
+    (tmp_path / "file.txt").write_text("x")
+    target = tmp_path / where / "model.json"
+    with pytest.raises(error) as caught:
+        save(Neuron(1, seed=0), target)
+    assert str(caught.value) == message.format(base=tmp_path)
+    assert sorted(os.listdir(tmp_path)) == ["file.txt"]
+
+
+def test_save_onto_a_directory_is_refused_by_name(tmp_path):
+    with pytest.raises(IsADirectoryError, match=r"save: '.*' is a directory, not a file"):
+        save(Neuron(1, seed=0), tmp_path)
+    assert os.listdir(tmp_path) == []
+
+
+def test_os_errors_about_the_temp_file_name_the_target_and_leave_nothing(tmp_path, monkeypatch):
+    target = tmp_path / "model.json"
+
+    def refused_replace(src, dst):
+        raise PermissionError(13, "Permission denied", src, None, dst)
+
+    monkeypatch.setattr(serialization.os, "replace", refused_replace)
+    with pytest.raises(PermissionError) as caught:
+        save(Neuron(1, seed=0), target)
+    assert str(caught.value) == f"save: cannot write {str(target)!r}: Permission denied"
+    assert ".tmp" not in str(caught.value)
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_refused_temp_file_names_the_target(tmp_path, monkeypatch):
+    def refused_mkstemp(prefix, suffix, dir):
+        raise PermissionError(13, "Permission denied", os.path.join(dir, prefix + "x" + suffix))
+
+    monkeypatch.setattr(serialization.tempfile, "mkstemp", refused_mkstemp)
+    with pytest.raises(PermissionError, match=r"^save: cannot write '.*model.json': Permission"):
+        save(Neuron(1, seed=0), tmp_path / "model.json")
+
+
+# ---------------------------------------------------------------------------
+# names: autograd_mini.save / load, and the deprecated autograd_mini.io
+# ---------------------------------------------------------------------------
+
+
+def test_top_level_save_and_load_are_the_serialization_functions() -> None:
+    assert autograd_mini.save is serialization.save
+    assert autograd_mini.load is serialization.load
+    assert {"save", "load"} <= set(autograd_mini.__all__)
+
+
+def test_the_old_io_module_still_works_and_warns(tmp_path: Path) -> None:
+    import importlib
+    import sys
+
+    sys.modules.pop("autograd_mini.io", None)
+    with pytest.warns(
+        DeprecationWarning, match=r"autograd_mini\.io is deprecated.*autograd_mini\.save"
+    ):
+        old = importlib.import_module("autograd_mini.io")
+    path = tmp_path / "m.json"
+    old.save(Neuron(2, seed=0), path)
+    assert old.load(path).state_dict() == load(path).state_dict() == Neuron(2, seed=0).state_dict()
+    assert (old.FORMAT, old.VERSION) == (serialization.FORMAT, serialization.VERSION)

@@ -4,20 +4,20 @@
 trains `MLP(2, [16, 16, k])` with `fit`, reports train/test accuracy and wall
 time, and writes into an output directory:
 
-    model.json               the trained model (`io.save`)
+    model.json               the trained model (`autograd_mini.save`)
     loss_curve.csv / .json   loss, accuracy and lr per epoch (always)
     loss_curve.svg           the same as a picture (needs matplotlib)
     decision_boundary.svg    the classes over the plane (needs matplotlib)
     loss_graph.svg           the loss graph of one sample with its gradients, at
                              the initial weights, grouped by neuron
-                             (needs autograd_mini.viz and Graphviz)
+                             (needs Graphviz)
 
 A picture whose optional dependency is missing is replaced by a one-line note.
 When training diverges (an overflow, or a final loss over DIVERGENCE_FACTOR
 times the first epoch's) it prints "training diverged: try a smaller --lr"
 with the reason, writes no file, and the result's `diverged` says why.
 
-Imports `nn`, `losses`, `optim`, `data`, `train`, `io`, `plots` (and `viz` when present).
+Imports `nn`, `losses`, `optim`, `data`, `train`, `serialization`, `plots` and `viz`.
 
 >>> DATASETS["moons"].loss, DATASETS["blobs"].loss
 ('hinge', 'cross_entropy')
@@ -35,11 +35,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TextIO
 
-from autograd_mini import data, io, losses, plots
+from autograd_mini import data, losses, plots
 from autograd_mini.engine import Value
 from autograd_mini.nn import MLP
 from autograd_mini.optim import SGD, Adam, linear_decay
-from autograd_mini.train import History, evaluate, fit
+from autograd_mini.serialization import save
+from autograd_mini.train import History, TrainingDiverged, evaluate, fit
 
 __all__ = [
     "DATASETS",
@@ -156,14 +157,9 @@ def run_demo(
             lr_schedule=linear_decay(start_lr, start_lr / 50, epochs),
         )
         diverged = _divergence(history)
-    except OverflowError as e:
-        # fit says "fit: training diverged in epoch 7 of 30 (dot: ...); try a smaller
-        # learning rate"; the hint below already says both ends of that.
-        where = str(e).removeprefix("fit: training diverged ")
-        history, diverged = (
-            History(),
-            "overflow " + where.removesuffix("; try a smaller learning rate"),
-        )
+    except TrainingDiverged as e:
+        history = e.history
+        diverged = f"overflow in epoch {e.epoch} of {e.epochs} ({e.cause})"
     seconds = time.perf_counter() - started
     if diverged is not None:
         # A diverged model's pictures and weights are noise (and drawing them can
@@ -180,7 +176,7 @@ def run_demo(
 
     files = result.files
     files["model"] = os.path.join(out, "model.json")
-    io.save(model, files["model"])
+    save(model, files["model"])
     files["loss numbers (CSV)"] = _write_history_csv(history, os.path.join(out, "loss_curve.csv"))
     files["loss numbers (JSON)"] = _write_history_json(
         history, os.path.join(out, "loss_curve.json")
@@ -231,10 +227,10 @@ Written = tuple[str | None, str | None]  # (path written, or a note saying why n
 
 
 def _one_sample_loss(model: MLP, x: Sequence[float], label: int, loss: str) -> Value:
-    output = model(x)
+    outputs = model.outputs(x)
     if loss == "cross_entropy":
-        return losses.cross_entropy(output, label)  # type: ignore[arg-type]
-    return losses.hinge([output], [2 * label - 1])  # type: ignore[list-item]
+        return losses.cross_entropy(outputs, label)
+    return losses.hinge(outputs, losses.hinge_labels([label]))
 
 
 def _write_graph_svg(
@@ -252,11 +248,10 @@ def _graph_svg(
 
     Runs backward() on that one-sample loss and clears the model's grads again.
     """
-    try:
-        from autograd_mini.viz import draw_graph
-    except ImportError:
-        return None, "skipped (autograd_mini.viz is not part of this installation)"
+    # Imported here so that `autograd-mini --help` and argument errors stay quick.
     import graphviz
+
+    from autograd_mini.viz import draw_graph
 
     root = _one_sample_loss(model, x, y, loss)
     root.label = "loss"

@@ -121,10 +121,11 @@ def parse_assignment(text: str) -> tuple[str, float]:
 
     >>> parse_assignment("a=-3.5")
     ('a', -3.5)
-    >>> parse_assignment("2x=1")
-    Traceback (most recent call last):
-    ...
-    autograd_mini.expression.ExpressionError: --set: '2x' is not a valid name (expected NAME=VALUE)
+    >>> try:
+    ...     parse_assignment("2x=1")
+    ... except ExpressionError as error:
+    ...     print(error)
+    --set: '2x' is not a valid name (expected NAME=VALUE)
     """
     name, sep, number = text.partition("=")
     name, number = name.strip(), number.strip()
@@ -194,7 +195,7 @@ def _check_names_defined(node: ast.expr, leaves: Mapping[str, Value]) -> None:
     >>> _check_names_defined(ast.parse("(a*b + c) * f + a", mode="eval").body, {})
     Traceback (most recent call last):
     ...
-    autograd_mini.expression.UndefinedNameError: expression: undefined names 'a', 'b', 'c', \
+    autograd_mini.cli.expression.UndefinedNameError: expression: undefined names 'a', 'b', 'c', \
 'f' (give them values with --set a=VALUE --set b=VALUE --set c=VALUE --set f=VALUE)
     """
     missing: list[str] = []

@@ -1,13 +1,14 @@
-"""The body of ``autograd-mini graph "EXPR" --set a=2 ... -o out.svg [--animate out.html]``.
+"""The ``autograd-mini graph "EXPR" --set a=2 ... -o out.svg [--animate out.html]`` command.
 
-`add_graph_arguments(parser)` declares the arguments on an argparse parser and
-`run_graph(...)` does the work: parse EXPR safely (`autograd_mini.expression`,
+`add_graph_arguments(parser)` declares the arguments on an argparse parser,
+`split_arguments(words)` applies the rule that lets EXPR start with "-", and
+`run_graph(...)` does the work: parse EXPR safely (`autograd_mini.cli.expression`,
 never eval), run `backward()`, print the result and every variable's gradient
 (with a warning on stderr for a variable the expression does not use), write
 the picture and optionally the animation player. Bad input prints one line to
 stderr and returns 2; a missing Graphviz or an unwritable file returns 1.
 
-Imports `autograd_mini.expression` and `autograd_mini.viz`.
+Imports `autograd_mini.cli.expression` and `autograd_mini.viz`.
 
 >>> import argparse
 >>> parser = argparse.ArgumentParser(prog="autograd-mini graph")
@@ -22,12 +23,13 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
 import graphviz
 
-from autograd_mini.expression import (
+from autograd_mini.cli.expression import (
     ExpressionError,
     function_usages,
     parse_assignment,
@@ -41,8 +43,10 @@ __all__ = [
     "DESCRIPTION",
     "OUTPUT_FORMATS",
     "ROOT_NAME",
+    "HELP_OPTIONS",
+    "VALUE_OPTIONS",
     "add_graph_arguments",
-    "protect_expression",
+    "split_arguments",
     "run_graph",
     "run_graph_from_args",
 ]
@@ -59,9 +63,23 @@ DESCRIPTION = (
     "Parse EXPR (numbers, names, + - * / **, unary minus, parentheses, "
     f"{' '.join(function_usages())}; never eval), run backward() and write the graph picture. "
     'Name the result with "L = ..." (default: out). '
-    'An EXPR starting with "-" works as it is ("-a**2"), or after "--".'
+    'An EXPR may start with "-" ("-a**2", "-o*2"): every word that is not spelled exactly '
+    "as an option below (or --option=value, or an option's value) is EXPR, as is everything "
+    'after "--". Options are not abbreviated, and -o takes its file as the next word.'
 )
 """The ``graph`` command's --help text; the function list comes from the engine."""
+
+VALUE_OPTIONS = {
+    "--set": "--set",
+    "-o": "--output",
+    "--output": "--output",
+    "--animate": "--animate",
+    "--rankdir": "--rankdir",
+}
+"""The ``graph`` options that take a value, each with its long spelling."""
+
+HELP_OPTIONS = ("-h", "--help")
+"""The ``graph`` options that take no value."""
 
 # "L = (a*b + c) * f": the result gets the user's name (not "==", which is a comparison).
 _NAMED_RESULT = re.compile(r"\s*([A-Za-z][A-Za-z0-9_]*)\s*=(?!=)(.*)\Z", re.DOTALL)
@@ -98,54 +116,43 @@ def add_graph_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def protect_expression(parser: argparse.ArgumentParser, tokens: list[str]) -> list[str]:
-    """Let an expression that starts with "-" through argparse as the EXPR positional.
+def split_arguments(tokens: Sequence[str]) -> list[str]:
+    """`tokens` rearranged for argparse: options first, then "--", then EXPR.
 
-    argparse takes any token starting with "-" for an option. Tokens that are
-    not one of `parser`'s options (nor an abbreviation of one, nor the value an
-    option takes) get a leading space, which argparse reads as a positional and
-    the expression parser ignores. Everything after "--" is left alone.
+    The rule (also in the ``graph`` --help): a word is an option only when it is
+    spelled exactly as one (``--set``, ``-o``, ``--output``, ``--animate``,
+    ``--rankdir``, ``-h``, ``--help``) or as ``--option=value``; the word after
+    an option that takes a value is that value. Every other word is EXPR, even
+    when it starts with "-" (``-o*2``, ``-offset``, ``--a``), and so is
+    everything after "--". Options are therefore never abbreviated, and ``-o``
+    takes its file as the next word (``-o g.svg``). Values are passed on as
+    ``--option=value``, so a value starting with "-" stays a value.
 
-    >>> parser = argparse.ArgumentParser()
-    >>> add_graph_arguments(parser)
-    >>> protect_expression(parser, ["-a**2", "--set", "a=3", "-o", "-x.svg", "--anim", "p.html"])
-    [' -a**2', '--set', 'a=3', '-o', '-x.svg', '--anim', 'p.html']
+    >>> split_arguments(["-o*2", "--set", "o=3", "-o", "-x.svg"])
+    ['--set=o=3', '--output=-x.svg', '--', '-o*2']
+    >>> split_arguments(["--set", "a=1", "--", "-h"])
+    ['--set=a=1', '--', '-h']
     """
-    takes_value = {
-        option: action.nargs != 0 for action in parser._actions for option in action.option_strings
-    }
-    protected: list[str] = []
-    value_next = False
-    for position, token in enumerate(tokens):
+    options: list[str] = []
+    words: list[str] = []
+    position = 0
+    while position < len(tokens):
+        token = tokens[position]
+        position += 1
         if token == "--":
-            return protected + tokens[position:]
-        if value_next:
-            protected.append(token)
-            value_next = False
-            continue
-        option = _option_named(token, takes_value)
-        if option is None and token.startswith("-") and token != "-":
-            token = " " + token
-        elif option is not None:
-            # "--set a=1" takes the next token; "--set=a=1" and "-ofile" do not.
-            attached = "=" in token if token.startswith("--") else len(token) > 2
-            value_next = takes_value[option] and not attached
-        protected.append(token)
-    return protected
-
-
-def _option_named(token: str, takes_value: dict[str, bool]) -> str | None:
-    """The option `token` names for argparse (exact, abbreviated or "-ofile"), or None."""
-    if not token.startswith("-"):
-        return None
-    if token.startswith("--"):
-        name = token.partition("=")[0]
-        matches = [o for o in takes_value if o.startswith("--") and o.startswith(name)]
-        return name if name in takes_value else (matches[0] if len(matches) == 1 else None)
-    short = token[:2]
-    if short in takes_value and (len(token) == 2 or takes_value[short]):
-        return short
-    return None
+            words.extend(tokens[position:])
+            break
+        name, equals, _ = token.partition("=")
+        if token in HELP_OPTIONS or (equals and name.startswith("--") and name in VALUE_OPTIONS):
+            options.append(token)
+        elif token in VALUE_OPTIONS and position < len(tokens):
+            options.append(f"{VALUE_OPTIONS[token]}={tokens[position]}")
+            position += 1
+        elif token in VALUE_OPTIONS:
+            options.append(token)  # argparse reports the missing value
+        else:
+            words.append(token)
+    return [*options, "--", *words] if words else options
 
 
 def run_graph_from_args(args: argparse.Namespace, *, stderr: TextIO | None = None) -> int:

@@ -1,8 +1,9 @@
-"""The `autograd-mini` command (also `python -m autograd_mini`).
+"""The `autograd-mini` command's entry point, `main` (also `python -m autograd_mini`).
 
 Subcommands:
     demo    train a small network on a toy dataset and write its pictures
-    graph   draw the graph of an expression (body in `autograd_mini.viz.command`)
+            (body in `autograd_mini.cli.demo`)
+    graph   draw the graph of an expression (body in `autograd_mini.cli.graph`)
 
 Each subcommand is a pair of functions, `_add_<name>_parser(subparsers)` and
 `_run_<name>(args) -> int`, listed in `_COMMANDS`; add a command by adding a
@@ -10,8 +11,8 @@ pair. Exit status: 0 on success, 1 when `demo`'s training diverged (a hint on
 stdout), 2 on bad arguments or input (one line on stderr, never a traceback),
 130 when interrupted.
 
-Imports `autograd_mini.demo` (and through it the training modules) and, for
-`graph`, `autograd_mini.viz.command`.
+Imports `autograd_mini.cli.demo` (and through it the training modules) and, for
+`graph`, `autograd_mini.cli.graph`.
 
 >>> main(["demo", "--epochs", "0"])
 2
@@ -26,7 +27,7 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from autograd_mini import __version__
-from autograd_mini.demo import DATASETS, DIVERGENCE_FACTOR, OPTIMIZERS, run_demo
+from autograd_mini.cli.demo import DATASETS, DIVERGENCE_FACTOR, OPTIMIZERS, run_demo
 
 __all__ = ["main"]
 
@@ -172,36 +173,35 @@ def _run_demo(args: argparse.Namespace) -> int:
 
 
 # ----------------------------------------------------------------------------
-# graph: the body lives in autograd_mini.viz.command; this only wires it in
+# graph: the body lives in autograd_mini.cli.graph; this only wires it in
 # ----------------------------------------------------------------------------
 
 
 def _add_graph_parser(subparsers: argparse._SubParsersAction[_Parser]) -> None:
     # Imported when the parser is built, not at module import: graphviz and the
     # player stay unloaded for `demo`.
-    from autograd_mini.viz.command import DESCRIPTION, add_graph_arguments
+    from autograd_mini.cli.graph import DESCRIPTION, add_graph_arguments
 
     p = subparsers.add_parser(
         "graph",
         help="draw the graph of an arithmetic expression and its gradients",
         description=DESCRIPTION,
+        allow_abbrev=False,
     )
     add_graph_arguments(p)
 
 
-def _protect_graph_expression(argv: list[str]) -> list[str]:
-    """`graph "-a**2"`: keep argparse from reading an expression as an option."""
+def _split_graph_arguments(argv: list[str]) -> list[str]:
+    """`graph` words in the order `split_arguments` gives (EXPR last, after "--")."""
     if not argv or argv[0] != "graph":
         return argv
-    from autograd_mini.viz.command import add_graph_arguments, protect_expression
+    from autograd_mini.cli.graph import split_arguments
 
-    graph_parser = argparse.ArgumentParser(add_help=True)
-    add_graph_arguments(graph_parser)
-    return argv[:1] + protect_expression(graph_parser, argv[1:])
+    return argv[:1] + split_arguments(argv[1:])
 
 
 def _run_graph(args: argparse.Namespace) -> int:
-    from autograd_mini.viz.command import run_graph_from_args
+    from autograd_mini.cli.graph import run_graph_from_args
 
     status: int = run_graph_from_args(args)
     return status
@@ -240,7 +240,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     2
     """
     parser = build_parser()
-    argv = _protect_graph_expression(list(sys.argv[1:] if argv is None else argv))
+    argv = _split_graph_arguments(list(sys.argv[1:] if argv is None else argv))
     try:
         args = parser.parse_args(argv)
     except SystemExit as e:  # argparse exits on --help (0) and on errors (2)

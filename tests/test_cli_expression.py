@@ -7,8 +7,7 @@ import math
 import pytest
 
 from autograd_mini import Value
-from autograd_mini.engine import UNARY_FUNCTIONS
-from autograd_mini.expression import (
+from autograd_mini.cli.expression import (
     MAX_DEPTH,
     MAX_EXPONENT,
     MAX_LENGTH,
@@ -19,6 +18,7 @@ from autograd_mini.expression import (
     parse_assignment,
     parse_expression,
 )
+from autograd_mini.engine import UNARY_FUNCTIONS
 
 
 def leaves(root: Value) -> dict[str, Value]:

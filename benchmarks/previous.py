@@ -1,0 +1,203 @@
+"""This engine against its previous release, side by side, and what create_graph costs.
+
+    python benchmarks/previous.py              # the full comparison, prints a table
+    python benchmarks/previous.py --quick      # a smoke run with small repeats
+
+Higher-order gradients must not slow the first-order path. The previous release is
+taken from git (`git archive PREVIOUS_RELEASE autograd_mini`) into a temporary folder.
+Both versions are imported under the same name `autograd_mini`, so each one runs
+in its own subprocess (this file with `--worker ROOT`, ROOT first on `sys.path`),
+the two alternating round by round; a round reports the median of its repeats.
+Times are CPU time of the worker (`time.process_time`), which the other processes
+of a shared machine disturb less than wall-clock time.
+The table gives the median over rounds and the median of the per-round ratios
+(this / previous: 1.00 is unchanged, above 1 slower or larger).
+
+The current worker also times the same moons step with `backward(create_graph=True)`
+against the plain step, interleaved in one process: the cost of building the
+gradient's own graph. Imports benchmarks.workloads (in the workers) and
+benchmarks.report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+__all__ = ["PREVIOUS_RELEASE", "Comparison", "compare_with_previous", "main", "render"]
+
+PREVIOUS_RELEASE = "b84498b"
+"""The commit of the previous release (main before higher-order gradients)."""
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Medians over rounds (seconds or bytes) and medians of per-round ratios."""
+
+    rounds: int
+    step_current: float
+    step_previous: float
+    step_ratio: float
+    bytes_current: float
+    bytes_previous: float
+    create_graph_step: float
+    create_graph_ratio: float
+
+
+def export_previous(into: Path, revision: str = PREVIOUS_RELEASE) -> Path:
+    """Write the package of `revision` into `into`/autograd_mini; return `into`."""
+    archive = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", "--format=tar", revision, "autograd_mini"],
+        check=True,
+        capture_output=True,
+    ).stdout
+    with tempfile.TemporaryFile() as raw:
+        raw.write(archive)
+        raw.seek(0)
+        with tarfile.open(fileobj=raw) as tar:
+            for member in tar.getmembers():
+                # Only regular files and folders under autograd_mini/, nothing else.
+                inside = member.name == "autograd_mini" or member.name.startswith("autograd_mini/")
+                if not inside or ".." in member.name or not (member.isfile() or member.isdir()):
+                    raise ValueError(f"previous.py: unexpected archive member {member.name!r}")
+            if hasattr(tarfile, "data_filter"):
+                tar.extractall(into, filter="data")
+            else:  # older Pythons: the members were checked above
+                tar.extractall(into)
+    return into
+
+
+def _worker(root: str, repeats: int, bytes_n: int, with_create_graph: bool) -> dict[str, float]:
+    """Runs inside the subprocess: `root` is first on sys.path, so its package is imported."""
+    import gc
+    import time
+
+    from autograd_mini.engine import Value
+    from autograd_mini.nn import MLP
+    from benchmarks import workloads as w
+    from benchmarks.timing import bytes_per_node
+
+    X, y = w.moons(100)
+    model = MLP(2, [16, 16, 1], seed=0)
+
+    def step(create_graph: bool = False) -> None:
+        params = model.parameters()
+        scores = [model(x) for x in X]
+        losses = [(1 - yi * si).relu() for yi, si in zip(y, scores)]  # type: ignore[operator]
+        total = Value.sum(losses) * (1.0 / len(losses)) + w.MOONS_L2 * Value.dot(params, params)
+        model.zero_grad()
+        if create_graph:
+            total.backward(create_graph=True)
+        else:
+            total.backward()
+        for p in params:
+            p.data -= 0.0 * p.grad  # the same work as an update, weights unchanged
+
+    def timed(create_graph: bool) -> float:
+        gc.collect()
+        start = time.process_time()
+        step(create_graph)
+        return time.process_time() - start
+
+    step()  # warm-up
+    plain = [timed(False) for _ in range(repeats)]
+    # After the plain steps: a create_graph step leaves its gradient graphs on the
+    # parameters (grad_value) until the next pass, whose clean-up it would pay for.
+    graph = [timed(True) for _ in range(repeats)] if with_create_graph else []
+    result = {
+        "step": statistics.median(plain),
+        "bytes_per_node": bytes_per_node(lambda n: w.ours_chain(n), bytes_n),
+    }
+    if with_create_graph:
+        result["create_graph_step"] = statistics.median(graph)
+        result["create_graph_ratio"] = result["create_graph_step"] / result["step"]
+    return result
+
+
+def _run_worker(root: Path, repeats: int, bytes_n: int, current: bool) -> dict[str, float]:
+    command = [sys.executable, str(Path(__file__).resolve()), "--worker", str(root)]
+    command += ["--repeats", str(repeats), "--bytes-n", str(bytes_n)]
+    if current:
+        command.append("--create-graph")
+    done = subprocess.run(command, check=True, capture_output=True, text=True, cwd=ROOT)
+    result: dict[str, float] = json.loads(done.stdout.splitlines()[-1])
+    return result
+
+
+def compare_with_previous(rounds: int = 5, repeats: int = 5, bytes_n: int = 10**5) -> Comparison:
+    """Alternate the previous release and this checkout, `rounds` times each."""
+    with tempfile.TemporaryDirectory(prefix="autograd_mini_previous_") as folder:
+        previous_root = export_previous(Path(folder))
+        current, previous = [], []
+        for _ in range(rounds):
+            previous.append(_run_worker(previous_root, repeats, bytes_n, current=False))
+            current.append(_run_worker(ROOT, repeats, bytes_n, current=True))
+
+    def median(results: list[dict[str, float]], key: str) -> float:
+        return statistics.median(r[key] for r in results)
+
+    return Comparison(
+        rounds=rounds,
+        step_current=median(current, "step"),
+        step_previous=median(previous, "step"),
+        step_ratio=statistics.median(
+            c["step"] / p["step"] for c, p in zip(current, previous, strict=True)
+        ),
+        bytes_current=median(current, "bytes_per_node"),
+        bytes_previous=median(previous, "bytes_per_node"),
+        create_graph_step=median(current, "create_graph_step"),
+        create_graph_ratio=median(current, "create_graph_ratio"),
+    )
+
+
+def render(c: Comparison) -> str:
+    """The comparison as a Markdown table."""
+    ms = 1e3
+    return "\n".join(
+        [
+            f"| workload | this checkout | previous release (`{PREVIOUS_RELEASE}`) | ratio |",
+            "| --- | --- | --- | --- |",
+            f"| moons step, first order (median of {c.rounds} rounds) | "
+            f"{c.step_current * ms:.1f} ms | {c.step_previous * ms:.1f} ms | "
+            f"{c.step_ratio:.2f} (median of round ratios) |",
+            f"| bytes per node, chain (tracemalloc) | {c.bytes_current:.0f} B | "
+            f"{c.bytes_previous:.0f} B | {c.bytes_current / c.bytes_previous:.2f} |",
+            f"| moons step with `backward(create_graph=True)` | "
+            f"{c.create_graph_step * ms:.1f} ms | - | "
+            f"{c.create_graph_ratio:.2f}x the first-order step |",
+        ]
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small repeats: a smoke run")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--repeats", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--bytes-n", type=int, default=10**5, help=argparse.SUPPRESS)
+    parser.add_argument("--create-graph", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker is not None:
+        sys.path[:0] = [args.worker, str(ROOT)]
+        result = _worker(args.worker, args.repeats or 5, args.bytes_n, args.create_graph)
+        print(json.dumps(result))
+        return 0
+    rounds, repeats, bytes_n = (2, 2, 10**4) if args.quick else (5, 5, 10**5)
+    print(render(compare_with_previous(rounds, repeats, bytes_n)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
