@@ -24,15 +24,14 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 import math
 import os
-import tempfile
 from typing import Any, Union
 
 from autograd_mini import _checks
+from autograd_mini._files import write_atomic
 from autograd_mini.nn import MLP, Layer, Module, Neuron
 
 __all__ = ["FORMAT", "VERSION", "load", "save"]
@@ -75,32 +74,7 @@ def save(model: Module, path: PathLike) -> None:
     except ValueError:
         bad = [name for name, x in document["parameters"].items() if not math.isfinite(x)]
         raise ValueError(f"save: parameter {bad[0]!r} is not finite; not saved") from None
-    target = os.fspath(path)
-    _check_destination(target)
-    directory = os.path.dirname(os.path.abspath(target))
-    # Temp file in the same directory, so the final rename stays on one file
-    # system and is atomic: readers see the old file or the new one, never half.
-    try:
-        fd, temp_path = tempfile.mkstemp(prefix=".autograd-mini-", suffix=".tmp", dir=directory)
-    except OSError as e:
-        raise _about_target(e, target) from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            # mkstemp creates the file private (0600); give it the mode a plain
-            # open() would have, so a saved model is as readable as any other file.
-            os.chmod(temp_path, 0o666 & ~_current_umask())
-            f.write(text)
-            f.write("\n")
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temp_path, target)
-    except BaseException as e:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temp_path)
-        # The temp file's name means nothing to the caller: name their path instead.
-        if isinstance(e, OSError) and temp_path in (e.filename, e.filename2):
-            raise _about_target(e, target) from None
-        raise
+    write_atomic(path, text + "\n", "save")
 
 
 def load(path: PathLike) -> Module:
@@ -230,30 +204,6 @@ def _construct(arch: dict[str, Any]) -> Module:
     if arch["type"] == "Layer":
         return Layer(arch["nin"], arch["nout"], activation=arch["activation"])
     return MLP(arch["nin"], arch["nouts"], activation=arch["activation"])
-
-
-def _check_destination(target: str) -> None:
-    shown = os.path.dirname(target) or "."
-    parent = os.path.dirname(os.path.abspath(target))
-    if not os.path.exists(parent):
-        raise FileNotFoundError(f"save: directory {shown!r} does not exist")
-    if not os.path.isdir(parent):
-        raise NotADirectoryError(f"save: {shown!r} is not a directory")
-    if os.path.isdir(target):
-        raise IsADirectoryError(f"save: {target!r} is a directory, not a file")
-
-
-def _about_target(error: OSError, target: str) -> OSError:
-    """The same kind of OSError, saying what failed about the caller's path."""
-    reason = error.strerror or str(error)
-    return type(error)(f"save: cannot write {target!r}: {reason}")
-
-
-def _current_umask() -> int:
-    # The only portable way to read the umask is to set it and put it back.
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:

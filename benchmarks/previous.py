@@ -15,8 +15,9 @@ The table gives the median over rounds and the median of the per-round ratios
 
 The current worker also times the same moons step with `backward(create_graph=True)`
 against the plain step, interleaved in one process: the cost of building the
-gradient's own graph. Imports benchmarks.workloads (in the workers) and
-benchmarks.report.
+gradient's own graph. The parent takes the data from benchmarks.workloads and
+hands it to the workers as JSON; the workers import only names both releases have
+(Value, MLP) and benchmarks.timing.
 """
 
 from __future__ import annotations
@@ -79,24 +80,34 @@ def export_previous(into: Path, revision: str = PREVIOUS_RELEASE) -> Path:
     return into
 
 
-def _worker(root: str, repeats: int, bytes_n: int, with_create_graph: bool) -> dict[str, float]:
-    """Runs inside the subprocess: `root` is first on sys.path, so its package is imported."""
+def _worker(
+    data_file: str, repeats: int, bytes_n: int, with_create_graph: bool
+) -> dict[str, float]:
+    """Runs inside the subprocess, whose sys.path starts with the release being timed."""
     import gc
     import time
 
+    # Only names both releases have: the current benchmarks.workloads imports newer API.
     from autograd_mini.engine import Value
     from autograd_mini.nn import MLP
-    from benchmarks import workloads as w
     from benchmarks.timing import bytes_per_node
 
-    X, y = w.moons(100)
+    data = json.loads(Path(data_file).read_text())
+    X, y, l2, chain_factor = data["X"], data["y"], data["l2"], data["chain_factor"]
+
+    def chain(n: int) -> Value:
+        node = Value(1.0)
+        for _ in range(n):
+            node = node * chain_factor
+        return node
+
     model = MLP(2, [16, 16, 1], seed=0)
 
     def step(create_graph: bool = False) -> None:
         params = model.parameters()
         scores = [model(x) for x in X]
-        losses = [(1 - yi * si).relu() for yi, si in zip(y, scores)]  # type: ignore[operator]
-        total = Value.sum(losses) * (1.0 / len(losses)) + w.MOONS_L2 * Value.dot(params, params)
+        losses = [(1 - yi * si).relu() for yi, si in zip(y, scores)]
+        total = Value.sum(losses) * (1.0 / len(losses)) + l2 * Value.dot(params, params)
         model.zero_grad()
         if create_graph:
             total.backward(create_graph=True)
@@ -118,7 +129,7 @@ def _worker(root: str, repeats: int, bytes_n: int, with_create_graph: bool) -> d
     graph = [timed(True) for _ in range(repeats)] if with_create_graph else []
     result = {
         "step": statistics.median(plain),
-        "bytes_per_node": bytes_per_node(lambda n: w.ours_chain(n), bytes_n),
+        "bytes_per_node": bytes_per_node(chain, bytes_n),
     }
     if with_create_graph:
         result["create_graph_step"] = statistics.median(graph)
@@ -127,7 +138,21 @@ def _worker(root: str, repeats: int, bytes_n: int, with_create_graph: bool) -> d
 
 
 def _run_worker(root: Path, repeats: int, bytes_n: int, current: bool) -> dict[str, float]:
+    from benchmarks import workloads as w
+
+    X, y = w.moons(100)
+    data = {"X": X, "y": y, "l2": w.MOONS_L2, "chain_factor": w.CHAIN_FACTOR}
+    with tempfile.TemporaryDirectory() as folder:
+        data_file = Path(folder) / "data.json"
+        data_file.write_text(json.dumps(data))
+        return _run_worker_on(root, data_file, repeats, bytes_n, current)
+
+
+def _run_worker_on(
+    root: Path, data_file: Path, repeats: int, bytes_n: int, current: bool
+) -> dict[str, float]:
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", str(root)]
+    command += ["--data", str(data_file)]
     command += ["--repeats", str(repeats), "--bytes-n", str(bytes_n)]
     if current:
         command.append("--create-graph")
@@ -185,13 +210,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small repeats: a smoke run")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--data", help=argparse.SUPPRESS)
     parser.add_argument("--repeats", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--bytes-n", type=int, default=10**5, help=argparse.SUPPRESS)
     parser.add_argument("--create-graph", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker is not None:
         sys.path[:0] = [args.worker, str(ROOT)]
-        result = _worker(args.worker, args.repeats or 5, args.bytes_n, args.create_graph)
+        result = _worker(args.data, args.repeats or 5, args.bytes_n, args.create_graph)
         print(json.dumps(result))
         return 0
     rounds, repeats, bytes_n = (2, 2, 10**4) if args.quick else (5, 5, 10**5)

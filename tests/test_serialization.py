@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import autograd_mini
-from autograd_mini import load, save, serialization
+from autograd_mini import _files, load, save, serialization
 from autograd_mini.nn import MLP, Layer, Module, Neuron
 
 
@@ -535,7 +535,7 @@ def test_os_errors_about_the_temp_file_name_the_target_and_leave_nothing(tmp_pat
     def refused_replace(src, dst):
         raise PermissionError(13, "Permission denied", src, None, dst)
 
-    monkeypatch.setattr(serialization.os, "replace", refused_replace)
+    monkeypatch.setattr(_files.os, "replace", refused_replace)
     with pytest.raises(PermissionError) as caught:
         save(Neuron(1, seed=0), target)
     assert str(caught.value) == f"save: cannot write {str(target)!r}: Permission denied"
@@ -547,7 +547,7 @@ def test_a_refused_temp_file_names_the_target(tmp_path, monkeypatch):
     def refused_mkstemp(prefix, suffix, dir):
         raise PermissionError(13, "Permission denied", os.path.join(dir, prefix + "x" + suffix))
 
-    monkeypatch.setattr(serialization.tempfile, "mkstemp", refused_mkstemp)
+    monkeypatch.setattr(_files.tempfile, "mkstemp", refused_mkstemp)
     with pytest.raises(PermissionError, match=r"^save: cannot write '.*model.json': Permission"):
         save(Neuron(1, seed=0), tmp_path / "model.json")
 

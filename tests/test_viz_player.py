@@ -34,7 +34,7 @@ def texts_of(svg: str, key: str) -> list[str]:
 
 def test_frames_forward_then_backward_then_update() -> None:
     anim = animate(karpathy()[0], lr=0.01)
-    assert anim.phases == ["forward"] * 4 + ["backward"] * 5 + ["update"]
+    assert anim.phases == ["forward"] * 4 + ["backward"] * 5 + ["update", "forward"]
     assert anim.captions[1:4] == ["e = a * b = -6", "d = e + c = 4", "L = d * f = -8"]
     assert anim.captions[4].splitlines()[0] == "Backward pass: start with dL/dL = 1."
     assert anim.captions[7].splitlines() == [
@@ -42,8 +42,14 @@ def test_frames_forward_then_backward_then_update() -> None:
         "dL/da += dL/de · ∂e/∂a = -2 × -3 = 6",
         "dL/db += dL/de · ∂e/∂b = -2 × 2 = -4",
     ]
-    assert anim.captions[-1].splitlines()[1] == "a: 2 - 0.01 × 6 = 1.94"
-    assert len(anim) == len(anim.frames) == 10
+    assert anim.captions[-2].splitlines()[1] == "a: 2 - 0.01 × 6 = 1.94"
+    # Then forward again with a, b, c, f = 1.94, -2.96, 10.02, -2.04: L = -8.726304.
+    assert anim.captions[-1] == (
+        "Forward pass again with the updated parameters: "
+        "L = -8.726 (was -8), down by 0.7263: the step did its job."
+    )
+    assert texts_of(anim.frames[-1], "v6")[-2] == "data -8.726"
+    assert len(anim) == len(anim.frames) == 11
 
 
 def test_forward_frames_reveal_values_in_order() -> None:
@@ -89,7 +95,7 @@ def test_animate_does_not_change_the_graph() -> None:
 
 def test_every_frame_is_valid_svg_and_patch_reproduces_it() -> None:
     anim = animate(karpathy()[0], lr=0.1)
-    for frame in anim._frames:
+    for frame, svg in zip(anim._frames, anim.frames):
         patched = ET.fromstring(anim.base_svg)
         elements = list(patched.iter())[1:]
         for index, attrs, text in frame.patch:
@@ -97,7 +103,8 @@ def test_every_frame_is_valid_svg_and_patch_reproduces_it() -> None:
             elements[index].attrib.update(attrs)
             if text is not None:
                 elements[index].text = text  # type: ignore[assignment]
-        assert ET.tostring(patched, encoding="unicode") == frame.svg
+        assert ET.tostring(patched, encoding="unicode") == svg
+        assert ET.fromstring(svg).tag == f"{SVG}svg"
 
 
 def test_hostile_labels_are_escaped_in_the_player() -> None:
@@ -198,11 +205,12 @@ def test_numbers_that_round_to_a_whole_number_keep_their_digits() -> None:
     anim = animate(tanh_of_product(2.0, 3.0), lr=0.01)
     # tanh(6) = 0.9999877: four digits would say 1, and the update would read "2 ... = 2".
     assert anim.captions[2] == "L = tanh(#2) = 0.99999"
-    update = anim.captions[-1].splitlines()
+    k = anim.phases.index("update")
+    update = anim.captions[k].splitlines()
     assert update[1] == "a: 2 - 0.01 × 7.373e-05 = 1.999999"
     assert float(update[1].rsplit("= ", 1)[1]) == pytest.approx(2 - 0.01 * 7.373e-05, abs=1e-6)
-    assert texts_of(anim.frames[-1], "v0")[-2] == "data 1.999999"
-    assert texts_of(anim.frames[-1], "v1")[-2] == "data 2.9999995"
+    assert texts_of(anim.frames[k], "v0")[-2] == "data 1.999999"
+    assert texts_of(anim.frames[k], "v1")[-2] == "data 2.9999995"
 
 
 def grad_colour(svg: str, key: str) -> str:
@@ -260,8 +268,7 @@ def test_animate_without_dot_says_how_to_install_it(monkeypatch: pytest.MonkeyPa
 
 
 def update_lines(anim: Animation) -> list[str]:
-    assert anim.phases[-1] == "update"
-    return anim.captions[-1].splitlines()
+    return anim.captions[anim.phases.index("update")].splitlines()
 
 
 def test_update_caption_lists_every_parameter_when_there_are_few() -> None:
@@ -283,14 +290,28 @@ def test_update_caption_says_one_parameter_in_the_singular() -> None:
     assert update_lines(animate(y, lr=0.5))[0].startswith("Update 1 parameter: ")
 
 
-def test_update_caption_ends_with_a_count_when_it_truncates() -> None:
+def test_update_caption_lists_every_parameter_and_the_loss_after_the_step() -> None:
     leaves = [Value(float(i), label=f"p{i}") for i in range(8)]
     total = Value.sum([p * p for p in leaves])
     total.label = "s"
-    lines = update_lines(animate(total, lr=0.1))
+    anim = animate(total, lr=0.1)
+    lines = update_lines(anim)
     assert lines[0].startswith("Update 8 parameters: ")
-    assert [line.split(":")[0] for line in lines[1:7]] == [f"p{i}" for i in range(6)]
-    assert lines[7:] == ["… and 2 more"]
+    assert [line.split(":")[0] for line in lines[1:]] == [f"p{i}" for i in range(8)]
+    # Each p moves to 0.8 p, so s = sum(p**2) = 140 becomes 0.64 * 140 = 89.6.
+    assert anim.phases[-1] == "forward"
+    assert anim.captions[-1].startswith(
+        "Forward pass again with the updated parameters: s = 89.6 (was 140), down by 50.4"
+    )
+
+
+def test_no_after_frame_when_the_graph_has_a_fused_loss() -> None:
+    from autograd_mini import losses
+
+    s = Value(0.3, label="s")
+    loss = losses.hinge([s * 2], [1])
+    anim = animate(loss, lr=0.1, parameters=[s])
+    assert anim.phases[-1] == "update"
 
 
 def test_update_leaves_inputs_alone_when_the_graph_has_nn_parameters() -> None:
@@ -305,7 +326,7 @@ def test_update_leaves_inputs_alone_when_the_graph_has_nn_parameters() -> None:
     assert names == [f"L0.N0.{p}" for p in ("b", "w0", "w1")]  # as the boxes are titled
     # The inputs keep their data in the update frame.
     keys = {v.label: f"v{i}" for i, v in enumerate(out.topological_order()) if not v.parents}
-    assert texts_of(anim.frames[-1], keys["x0"])[-2] == "data 0.5"
+    assert texts_of(anim.frames[anim.phases.index("update")], keys["x0"])[-2] == "data 0.5"
 
 
 def test_parameters_argument_picks_the_leaves_to_update() -> None:

@@ -7,8 +7,9 @@ frames, and a frame costs a string rewrite, not a `dot` run.
 
 Forward frames light the boxes up in reading order with their values; backward
 frames follow `backward()`'s order (from `trace_backward`), showing each
-chain-rule product and the parents' running gradients; an optional last frame
-shows the SGD update. Reads the graph, never changes it.
+chain-rule product and the parents' running gradients; optional last frames
+show the SGD update and the forward pass again with the updated parameters
+(the loss after the step; see `replay`). Reads the graph, never changes it.
 
 Imports `autograd_mini.engine` and `autograd_mini.viz.escape` / `.groups` / `.scene` /
 `.svgstyle` / `.trace`.
@@ -28,6 +29,7 @@ from collections.abc import Iterable
 from autograd_mini.engine import Value
 from autograd_mini.viz.escape import format_change, format_number, format_unrounded
 from autograd_mini.viz.groups import GROUP_DATA, GROUP_GRAD
+from autograd_mini.viz.replay import replay
 from autograd_mini.viz.scene import Box, Scene
 from autograd_mini.viz.svgstyle import FrameState
 from autograd_mini.viz.trace import Step, Trace
@@ -40,7 +42,6 @@ _SUFFIX_CONSTANT = re.compile(rf"^(\*\*|[+\-*/])({_NUMBER})$")
 _PREFIX_CONSTANT = re.compile(rf"^({_NUMBER})(\*\*|[+\-*/])$")
 _INFIX = {"+", "-", "*", "/", "**"}
 _MAX_CAPTION_PARENTS = 4
-_MAX_CAPTION_UPDATES = 6
 
 
 def expression(op: str, parents: list[str]) -> str:
@@ -86,13 +87,15 @@ def plan_frames(
     >>> from autograd_mini.viz.trace import node_names, trace_backward
     >>> x = Value(3.0, label="x"); y = x * 2; y.label = "y"
     >>> states = plan_frames(build_scene(y), trace_backward(y), node_names(y), y, lr=0.5)
-    >>> [(s.phase, s.caption.splitlines()[0]) for s in states]  # doctest: +NORMALIZE_WHITESPACE
+    >>> [(s.phase, s.caption.splitlines()[0]) for s in states]  # doctest: +ELLIPSIS
+    ... # doctest: +NORMALIZE_WHITESPACE
     [('forward', 'Forward pass: the inputs and parameters hold their values.'),
      ('forward', 'y = x * 2 = 6'),
      ('backward', 'Backward pass: start with dy/dy = 1.'),
      ('backward', 'y (*2): upstream grad dy/dy = 1'),
      ('backward', 'Backward pass done: every grad is dy/d(node).'),
-     ('update', 'Update 1 parameter: data -= lr × grad (lr = 0.5)')]
+     ('update', 'Update 1 parameter: data -= lr × grad (lr = 0.5)'),
+     ('forward', 'Forward pass again with the updated parameters: y = 4 (was 6), down by 2: ...')]
     """
     boxes = {box.key: box for box in scene.boxes}
     root_name = term(names[id(root)])
@@ -192,7 +195,11 @@ def plan_frames(
     )
 
     if lr is not None:
-        states.append(_update_state(states[-1], boxes, running, lr, parameters, names))
+        update, new_values = _update_state(states[-1], boxes, running, lr, parameters, names)
+        states.append(update)
+        after = _after_state(update, boxes, root, new_values, root_name)
+        if after is not None:
+            states.append(after)
     return states
 
 
@@ -298,7 +305,7 @@ def _backward_caption(box: Box, steps: list[Step], root_name: str) -> str:
         f"{step.name} ({step.op}): upstream grad {d}{node} = {format_number(step.upstream_grad)}"
     ]
     shown = list(zip(step.parent_names, step.local_grads, step.contributions, step.parent_grads))
-    for name, local, contribution, total in shown[:_MAX_CAPTION_PARENTS]:
+    for name, local, contribution, total in shown:
         # The chain rule, written out: d(root)/d(parent) += d(root)/d(node) * d(node)/d(parent).
         line = (
             f"{d}{term(name)} += {d}{node} · ∂{node}/∂{term(name)} = "
@@ -308,8 +315,6 @@ def _backward_caption(box: Box, steps: list[Step], root_name: str) -> str:
         if total != contribution:
             line += f"  (sum so far {format_number(total)})"
         lines.append(line)
-    if len(shown) > _MAX_CAPTION_PARENTS:
-        lines.append(f"… and {len(shown) - _MAX_CAPTION_PARENTS} more parents")
     return "\n".join(lines)
 
 
@@ -320,34 +325,71 @@ def _update_state(
     lr: float,
     parameters: Iterable[Value] | None,
     names: dict[int, str],
-) -> FrameState:
+) -> tuple[FrameState, dict[int, float]]:
     leaves = [v for box in boxes.values() for v in box.members if not v.parents]
     chosen = {id(v) for v in (default_parameters(leaves) if parameters is None else parameters)}
     state = FrameState("update", "", dict(last.box_look), dict(last.data_text))
     state.grad_text = dict(last.grad_text)
     state.edge_look = {key: "normal" for key in last.edge_look}
     lines: list[str] = []
-    updated = 0
+    new_values: dict[int, float] = {}
     for key, box in boxes.items():
         params = [v for v in box.members if not v.parents and id(v) in chosen]
         state.box_look[key] = "update" if params else "normal"
         for v in params:
-            updated += 1
             new = v.data - lr * grads.get(id(v), 0.0)
+            new_values[id(v)] = new
             if box.kind == "value":
                 state.data_text[key] = f"data {format_change(new, v.data)}"
-            if len(lines) < _MAX_CAPTION_UPDATES:
-                lines.append(
-                    f"{names[id(v)]}: {format_number(v.data)} - {format_number(lr)} × "
-                    f"{format_number(grads.get(id(v), 0.0))} = {format_change(new, v.data)}"
-                )
-    if updated > len(lines):
-        lines.append(f"… and {updated - len(lines)} more")
+            # Every parameter is listed: the caption box scrolls rather than cutting.
+            lines.append(
+                f"{names[id(v)]}: {format_number(v.data)} - {format_number(lr)} × "
+                f"{format_number(grads.get(id(v), 0.0))} = {format_change(new, v.data)}"
+            )
+    updated = len(new_values)
     for key in state.box_look.keys() - boxes.keys():  # op nodes keep their usual look
         state.box_look[key] = "normal"
     noun = "parameter" if updated == 1 else "parameters"
     state.caption = "\n".join(
         [f"Update {updated} {noun}: data -= lr × grad (lr = {format_number(lr)})", *lines]
+    )
+    return state, new_values
+
+
+def _after_state(
+    update: FrameState,
+    boxes: dict[str, Box],
+    root: Value,
+    new_values: dict[int, float],
+    root_name: str,
+) -> FrameState | None:
+    """The forward pass again with the updated parameters: did the loss go down?
+
+    None when the graph holds an op `replay` cannot rerun (a fused loss).
+    """
+    replayed = replay(root, new_values)
+    if replayed is None:
+        return None
+    state = FrameState("forward", "", edge_look=dict(update.edge_look))
+    state.grad_text = dict(update.grad_text)
+    state.data_text = dict(update.data_text)
+    for key, box in boxes.items():
+        if box.kind == "value":
+            v = box.members[0]
+            state.data_text[key] = f"data {format_change(replayed[id(v)], v.data)}"
+        state.box_look[key] = "forward" if root in box.members else "normal"
+    for key in update.box_look.keys() - boxes.keys():
+        state.box_look[key] = "normal"
+    old, new = root.data, replayed[id(root)]
+    if new < old:
+        verdict = f"down by {format_number(old - new)}: the step did its job."
+    elif new > old:
+        verdict = f"up by {format_number(new - old)}: the step overshot (try a smaller lr)."
+    else:
+        verdict = "unchanged."
+    state.caption = (
+        "Forward pass again with the updated parameters: "
+        f"{root_name} = {format_change(new, old)} (was {format_number(old)}), {verdict}"
     )
     return state
 

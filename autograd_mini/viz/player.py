@@ -37,13 +37,13 @@ from autograd_mini.viz.frames import plan_frames
 from autograd_mini.viz.graph import RANKDIRS, scene_to_digraph
 from autograd_mini.viz.notebook import show_player
 from autograd_mini.viz.scene import build_scene, require_value
-from autograd_mini.viz.svgstyle import SvgStyler
+from autograd_mini.viz.svgstyle import SvgStyler, apply_patch
 from autograd_mini.viz.trace import node_names, trace_backward
 
 __all__ = ["Animation", "Frame", "GraphvizNotFoundError", "animate", "player_template"]
 
 _player_ids = itertools.count(1)
-_PLACEHOLDER = re.compile(r"__(PLAYER_ID|TITLE|FRAMES_JSON|BASE_SVG)__")
+_PLACEHOLDER = re.compile(r"__(PLAYER_ID|TITLE|FRAMES_JSON|BASE_SVG|TIMELINE_JS)__")
 
 _DOCUMENT = """<!DOCTYPE html>
 <html lang="en">
@@ -91,16 +91,14 @@ class GraphvizNotFoundError(graphviz.ExecutableNotFound):  # type: ignore[misc]
 
 @dataclass(frozen=True)
 class Frame:
-    """One picture of the animation.
+    """One picture of the animation, stored once: as changes to the base SVG.
 
     Attributes:
-        svg: the frame's complete SVG.
         caption: what happens in it.
         phase: "forward", "backward" or "update".
-        patch: how `svg` differs from the animation's base SVG (see `SvgStyler.patch`).
+        patch: how the frame differs from the animation's base SVG (see `SvgStyler.patch`).
     """
 
-    svg: str
     caption: str
     phase: str
     patch: list[list[object]]
@@ -115,8 +113,8 @@ class Animation:
         title: shown above the player.
 
     >>> svg = '<svg xmlns="http://www.w3.org/2000/svg"><text>hi</text></svg>'
-    >>> anim = Animation(svg, [Frame(svg, "hello", "forward", [])])
-    >>> len(anim), anim.captions, anim.phases, anim.frames == [svg]
+    >>> anim = Animation(svg, [Frame("hello", "forward", [[0, {}, "bye"]])])
+    >>> len(anim), anim.captions, anim.phases, "bye" in anim.frames[0]
     (1, ['hello'], ['forward'], True)
     >>> anim.to_html().startswith("<!DOCTYPE html>")
     True
@@ -133,8 +131,8 @@ class Animation:
 
     @property
     def frames(self) -> list[str]:
-        """The SVG of every frame, in order."""
-        return [frame.svg for frame in self._frames]
+        """The SVG of every frame, in order (the base SVG with each frame's patch applied)."""
+        return [apply_patch(self.base_svg, frame.patch) for frame in self._frames]
 
     @property
     def captions(self) -> list[str]:
@@ -175,6 +173,9 @@ class Animation:
             "TITLE": html_text(self.title, 200),
             "FRAMES_JSON": payload,
             "BASE_SVG": self.base_svg,
+            "TIMELINE_JS": resources.files("autograd_mini.viz")
+            .joinpath("timeline.js")
+            .read_text("utf-8"),
         }
         # One pass: text that was substituted in (a label that reads "__TITLE__",
         # say) is never scanned for placeholders again.
@@ -250,7 +251,9 @@ def animate(
     reading order); the seed; each node of `backward()` in its real order with
     the chain-rule products it adds to its parents (grads still collecting are
     grey, complete ones red); the finished gradients; and with `lr`, the update
-    ``data -= lr * grad`` of the parameters. Numbers come from `trace_backward`,
+    ``data -= lr * grad`` of the parameters, then the forward pass again with
+    them: the loss after the step (left out for a graph with a fused loss op,
+    which cannot be rerun). Numbers come from `trace_backward`,
     so they match `backward()` and nothing in the graph changes.
 
     Cost: Graphviz lays the graph out once; each frame rewrites that SVG, so
@@ -279,7 +282,7 @@ def animate(
     >>> x = Value(2.0, label="x"); y = (x * x).tanh(); y.label = "y"
     >>> anim = animate(y, lr=0.1)
     >>> anim
-    Animation(8 frames: {'forward': 3, 'backward': 4, 'update': 1})
+    Animation(9 frames: {'forward': 4, 'backward': 4, 'update': 1})
     >>> anim.captions[1]
     '#1 = x * x = 4'
     """
@@ -305,8 +308,5 @@ def animate(
     states = plan_frames(scene, trace, node_names(root), root, lr=lr, parameters=parameters)
     if scene.caption:
         states[0].caption += f"\n({scene.caption})"
-    frames = [
-        Frame(styler.render(state), state.caption, state.phase, styler.patch(state))
-        for state in states
-    ]
+    frames = [Frame(state.caption, state.phase, styler.patch(state)) for state in states]
     return Animation(styler.base, frames, title=title)

@@ -2,7 +2,7 @@
 
 A `FrameState` says how every box, op node and arrow looks in one frame and
 which data/grad texts it shows; `SvgStyler` applies it to the SVG laid out
-once by `dot`, giving either the full SVG or a patch against the base. Text is
+once by `dot`, giving a patch against the base (`apply_patch` makes it whole). Text is
 only ever set as element text, so XML escaping is left to ElementTree.
 
 Imports `autograd_mini.viz.groups` (how group boxes name their fields).
@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from autograd_mini.viz.groups import GROUP_DATA, GROUP_GRAD
 
-__all__ = ["FrameState", "SvgStyler"]
+__all__ = ["FrameState", "SvgStyler", "apply_patch"]
 
 _SVG_NS = "http://www.w3.org/2000/svg"
 ET.register_namespace("", _SVG_NS)
@@ -50,11 +50,11 @@ class FrameState:
 class SvgStyler:
     """Holds one parsed Graphviz SVG and restyles it for each frame.
 
-    `render` gives a frame's full SVG; `patch` gives only what differs from
-    the base SVG, as [element index, {attribute: value}, text or None] with
-    elements numbered in document order below the <svg> root (the order of
-    `svg.querySelectorAll("*")` in a browser). The player ships the base SVG
-    once plus one patch per frame, which keeps saved files small.
+    `patch` gives what a frame changes in the base SVG, as [element index,
+    {attribute: value}, text or None] with elements numbered in document order
+    below the <svg> root (the order of `svg.querySelectorAll("*")` in a
+    browser). Frames are stored only as patches (`apply_patch` rebuilds one),
+    and the player ships the base SVG once plus the patches as timelines.
 
     >>> svg = (
     ...     '<svg xmlns="http://www.w3.org/2000/svg"><g id="v0" class="node">'
@@ -90,11 +90,6 @@ class SvgStyler:
             else:
                 self._style_node(g, state.box_look.get(key, "normal"))
                 self._set_texts(g, state.data_text.get(key), state.grad_text.get(key))
-
-    def render(self, state: FrameState) -> str:
-        """The full SVG for one frame."""
-        self.apply(state)
-        return ET.tostring(self.root, encoding="unicode")
 
     def patch(self, state: FrameState) -> list[list[object]]:
         """What `state` changes in the base SVG, element by element."""
@@ -156,3 +151,22 @@ class SvgStyler:
             and (texts[-1].text or "").startswith(("data ", f"{GROUP_DATA} "))
         ):
             texts[-1].text = data_text
+
+
+def apply_patch(base: str, patch: list[list[object]]) -> str:
+    """The full SVG of a frame: `base` with one `SvgStyler.patch` applied.
+
+    >>> apply_patch('<svg xmlns="http://www.w3.org/2000/svg"><text>a</text></svg>',
+    ...             [[0, {"fill": "red"}, "b"]])
+    '<svg xmlns="http://www.w3.org/2000/svg"><text fill="red">b</text></svg>'
+    """
+    root = ET.fromstring(base)
+    elements = list(root.iter())[1:]
+    for index, attrs, text in patch:
+        if not isinstance(index, int) or not isinstance(attrs, dict):
+            raise TypeError(f"apply_patch: malformed patch entry {[index, attrs]!r}")
+        element = elements[index]
+        element.attrib.update({str(k): str(v) for k, v in attrs.items()})
+        if text is not None:
+            element.text = str(text)
+    return ET.tostring(root, encoding="unicode")
