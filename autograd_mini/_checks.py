@@ -23,7 +23,29 @@ import math
 import numbers
 from collections.abc import Sequence
 
-__all__ = ["choice", "count", "number", "paired_samples"]
+__all__ = ["choice", "count", "number", "paired_samples", "seed", "shown"]
+
+EXCERPT = 60
+"""Most characters of an argument's repr that a message quotes."""
+
+
+def shown(value: object) -> str:
+    """A bounded excerpt of `repr(value)` for an error message.
+
+    Huge ints are described by size (their repr can be thousands of digits, and
+    past 4300 digits repr itself fails); long reprs are cut with their length.
+
+    >>> shown("x" * 1000)
+    "'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx... (1002 characters)"
+    >>> shown(-(10**5000))
+    'an int of 16610 bits'
+    """
+    if isinstance(value, int) and value.bit_length() > 4 * EXCERPT:
+        return f"an int of {value.bit_length()} bits"
+    text = repr(value)
+    if len(text) <= EXCERPT:
+        return text
+    return f"{text[:EXCERPT]}... ({len(text)} characters)"
 
 
 def count(
@@ -55,10 +77,10 @@ def count(
         wanted += " or None"
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(
-            f"{where}: {what} must be {wanted}, got {value!r} (a {type(value).__name__})"
+            f"{where}: {what} must be {wanted}, got {shown(value)} (a {type(value).__name__})"
         )
     if value < minimum or (maximum is not None and value > maximum):
-        raise ValueError(f"{where}: {what} must be {wanted}, got {value!r}")
+        raise ValueError(f"{where}: {what} must be {wanted}, got {shown(value)}")
     return value
 
 
@@ -89,7 +111,7 @@ def number(
     wanted = f"a number {' and '.join(bounds)}" if bounds else "a finite number"
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(
-            f"{where}: {what} must be {wanted}, got {value!r} (a {type(value).__name__})"
+            f"{where}: {what} must be {wanted}, got {shown(value)} (a {type(value).__name__})"
         )
     try:
         result = float(value)
@@ -100,7 +122,7 @@ def number(
     below = low is not None and (result < low or (low_open and result == low))
     above = high is not None and (result > high or (high_open and result == high))
     if not math.isfinite(result) or below or above:
-        raise ValueError(f"{where}: {what} must be {wanted}, got {value!r}")
+        raise ValueError(f"{where}: {what} must be {wanted}, got {shown(value)}")
     return result
 
 
@@ -117,10 +139,10 @@ def choice(value: object, where: str, what: str, options: Sequence[str]) -> str:
     if not isinstance(value, str):
         raise TypeError(
             f"{where}: {what} must be a str, one of {list(options)}, "
-            f"got {value!r} (a {type(value).__name__})"
+            f"got {shown(value)} (a {type(value).__name__})"
         )
     if value not in options:
-        raise ValueError(f"{where}: unknown {what} {value!r} (must be one of {list(options)})")
+        raise ValueError(f"{where}: unknown {what} {shown(value)} (must be one of {list(options)})")
     return value
 
 
@@ -138,3 +160,17 @@ def paired_samples(X: Sequence[object], y: Sequence[object], where: str) -> int:
     if not X:
         raise ValueError(f"{where}: X and y are empty")
     return len(X)
+
+
+def seed(value: object, where: str) -> int | None:
+    """`value` if it is None or an int: the only seeds that mean what the caller expects.
+
+    random.Random would also take a str, float or bool and silently derive some
+    other stream from it.
+
+    >>> seed(7, "fit")
+    7
+    """
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+        raise TypeError(f"{where}: seed must be None or an int, got {shown(value)}")
+    return value

@@ -160,7 +160,7 @@ def train_test_split(
     n_test = round(n * fraction)
     if n_test == 0 or n_test == n:
         raise ValueError(
-            f"train_test_split: test_fraction={test_fraction!r} of {n} samples leaves "
+            f"train_test_split: test_fraction={_checks.shown(test_fraction)} of {n} samples leaves "
             f"{'no test' if n_test == 0 else 'no training'} samples"
         )
     order = list(range(n))

@@ -59,6 +59,7 @@ __all__ = [
     "OpInfo",
     "OpName",
     "Value",
+    "MAX_OP_NAME",
     "ZeroDivisionValueError",
     "backward_steps",
     "custom_op",
@@ -1229,6 +1230,10 @@ def _node(
     return out
 
 
+MAX_OP_NAME = 100
+"""Most characters in a `custom_op` name: it labels the node in every picture."""
+
+
 def custom_op(
     data: float,
     parents: Sequence[Value],
@@ -1243,9 +1248,12 @@ def custom_op(
 
     Args:
         data: the forward value (finite).
-        parents: the operand Values.
-        op: the label shown in graphs ("cube", "softplus", ...).
-        local_grads: d(output)/d(parent) for each parent, same order, finite.
+        parents: the operand Values, a list or tuple (derivatives pair with
+            them by position, so a set or dict is a TypeError).
+        op: the label shown in graphs ("cube", "softplus", ...), a str of at
+            most MAX_OP_NAME characters.
+        local_grads: d(output)/d(parent) for each parent, same order, finite;
+            a list or tuple.
         rule: optional, for higher derivatives: `rule(out, *parents)` returns the
             same local derivatives written with Value ops (HIPS autograd's
             `defvjp` style). Without it, `create_graph=True` through this node
@@ -1258,6 +1266,16 @@ def custom_op(
     >>> cube.data, x.grad, grad(x.grad_value, [x])  # 27, 3x² = 27, 6x = 18
     (27.0, 27.0, (18.0,))
     """
+    if not isinstance(op, str):
+        raise TypeError(f"custom_op: op must be a str, got {type(op).__name__}")
+    if len(op) > MAX_OP_NAME:
+        raise ValueError(f"custom_op: op must be at most {MAX_OP_NAME} characters, got {len(op):,}")
+    for what, items in (("parents", parents), ("local_grads", local_grads)):
+        if not isinstance(items, (list, tuple)):
+            raise TypeError(
+                f"custom_op {op!r}: {what} must be a list or tuple (derivatives pair with "
+                f"parents by position), got {type(items).__name__}"
+            )
     if len(parents) != len(local_grads):
         raise ValueError(
             f"custom_op {op!r}: need one local derivative per parent, "

@@ -99,7 +99,9 @@ def hinge_labels(labels: Iterable[int]) -> list[int]:
         if isinstance(label, bool) or not isinstance(label, numbers.Real):
             raise TypeError(f"hinge_labels: labels must be numbers, got {type(label).__name__}")
         if label not in (0, 1, -1):
-            raise ValueError(f"hinge_labels: labels must be 0/1 or -1/+1, got {label!r}")
+            raise ValueError(
+                f"hinge_labels: labels must be 0/1 or -1/+1, got {_checks.shown(label)}"
+            )
         signs.append(1 if label == 1 else -1)
     return signs
 
@@ -182,7 +184,8 @@ def cross_entropy(
         k = len(z)
         if isinstance(c, bool) or not isinstance(c, numbers.Integral) or not 0 <= int(c) < k:
             raise ValueError(
-                f"cross_entropy: class index of sample {i} must be an int in [0, {k}), got {c!r}"
+                f"cross_entropy: class index of sample {i} must be an int in [0, {k}), "
+                f"got {_checks.shown(c)}"
             )
         # Shift by the max so every exp argument is <= 0: no overflow, and the
         # largest term is exactly 1 so the log never sees 0.
@@ -293,6 +296,8 @@ def _labels(labels: object, n: int, op: str, allowed: tuple[int, int], hint: str
     out = []
     for i, y in enumerate(labels):
         if isinstance(y, bool) or not isinstance(y, numbers.Real) or y not in allowed:
-            raise ValueError(f"{op}: labels[{i}] must be one of {list(allowed)}, got {y!r}{hint}")
+            raise ValueError(
+                f"{op}: labels[{i}] must be one of {list(allowed)}, got {_checks.shown(y)}{hint}"
+            )
         out.append(allowed[allowed.index(y)])  # the int itself, also for 1.0
     return out

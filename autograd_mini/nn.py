@@ -16,11 +16,12 @@ all: the same numbers, to the bit, several times faster (benchmarks/NOTES.md).
 
 from __future__ import annotations
 
+import itertools
 import math
 import operator
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Union
+from typing import Any, Union
 
 # The private helpers serve the no_grad fast path: reusing the engine's input
 # check, overflow check and sigmoid keeps its errors and its numbers (to the
@@ -28,11 +29,45 @@ from typing import Union
 from autograd_mini import _checks
 from autograd_mini.engine import Value, _check_real, _finite, _sigmoid, is_grad_enabled
 
-__all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron", "grad_size_per_layer"]
+__all__ = ["ACTIVATIONS", "MLP", "Layer", "Module", "Neuron", "Scope", "grad_size_per_layer"]
 
 Input = Union[Value, float, int]
 
 ACTIVATIONS: tuple[str, ...] = ("relu", "tanh", "sigmoid", "linear")
+
+
+class Scope(str):
+    """A module's dotted name inside its model (the str itself) and which model that is.
+
+    Two models built alike give their nodes equal names, "layers.0.neurons.3";
+    `model` (a number unique to each top-level model in this process) keeps
+    them apart where pictures group nodes, without changing the readable name.
+
+    >>> a, b = MLP(2, [1], seed=0), MLP(2, [1], seed=0)
+    >>> sa, sb = a.layers[0].neurons[0].b.scope, b.layers[0].neurons[0].b.scope
+    >>> sa == sb == "layers.0.neurons.0", sa.model == sb.model
+    (True, False)
+    """
+
+    model: int
+
+    def __new__(cls, name: str, model: int) -> Scope:
+        scope = super().__new__(cls, name)
+        scope.model = model
+        return scope
+
+    def __reduce__(self) -> tuple[type[Scope], tuple[str, int]]:
+        return Scope, (str(self), self.model)
+
+    def __deepcopy__(self, memo: dict[Any, Any]) -> Scope:
+        # A deep copy of a model is another model: one new number for all of its
+        # scopes (the memo is shared by the whole copy), so its layers stay together.
+        number = memo.setdefault(("Scope.model", self.model), next(_model_numbers))
+        return Scope(str(self), number)
+
+
+# Numbers for Scope.model; next() on a count is atomic, so threads get distinct ones.
+_model_numbers = itertools.count(1)
 
 
 class Module:
@@ -40,7 +75,8 @@ class Module:
 
     Subclasses store their Values, sub-Modules, or lists of either as attributes
     and implement `forward`. `scope` is the module's dotted name inside its
-    parent (set by the parent); nodes it builds carry it so pictures can group them.
+    parent (set by the parent), a `Scope`; nodes it builds carry it so pictures
+    can group them.
     """
 
     scope: str = ""
@@ -112,7 +148,8 @@ class Module:
 
         Everything is validated first: the keys must match exactly and every value
         must be a finite real number. On any problem a ValueError or TypeError is
-        raised and no parameter changes.
+        raised and no parameter changes; an interrupt (Ctrl-C) leaves all the
+        old numbers or all the new ones.
         """
         if not isinstance(state, Mapping):
             raise TypeError(f"load_state_dict: expected a mapping, got {type(state).__name__}")
@@ -127,25 +164,35 @@ class Module:
                 f"missing {_preview(missing)}, unexpected {_preview(unexpected)}"
             )
         numbers_in_order = [
-            _checks.number(state[name], "load_state_dict", repr(name)) for name in expected
+            _checks.number(state[name], "load_state_dict", _checks.shown(name)) for name in expected
         ]
-        for (_, p), number in zip(named, numbers_in_order):
-            p.data = number
+        old = [p.data for _, p in named]
+        try:
+            for (_, p), number in zip(named, numbers_in_order):
+                p.data = number
+        except BaseException:
+            # Ctrl-C halfway: put every parameter back, so no mix of two states remains.
+            for (_, p), number in zip(named, old):
+                p.data = number
+            raise
 
     def _assign_scopes(self) -> None:
         """Tell every sub-module and parameter its dotted name (for grouping in viz).
 
         A parameter's label becomes its name inside its own module ("w0", "b").
+        Called by every constructor, so the outermost module, built last, numbers
+        the model its sub-modules now belong to.
         """
+        model = next(_model_numbers)
         for name, module in self.named_modules():
-            module.scope = name
+            module.scope = Scope(name, model)
             for attr_name, attr in vars(module).items():
                 if attr_name.startswith("_") or isinstance(attr, Module):
                     continue
                 for param_name, p in _named_values(attr_name, attr):
                     if "." in param_name and not isinstance(attr, list):
                         continue
-                    p.scope = name
+                    p.scope = module.scope
                     p.label = param_name.replace(".", "")
 
 
@@ -260,9 +307,11 @@ class MLP(Module):
     ) -> None:
         self.nin = _checks.count(nin, "MLP", "nin")
         if isinstance(nouts, (str, bytes)) or not isinstance(nouts, Sequence):
-            raise TypeError(f"MLP: nouts must be a list of layer sizes, got {nouts!r}")
+            raise TypeError(f"MLP: nouts must be a list of layer sizes, got {_checks.shown(nouts)}")
         if not nouts:
-            raise ValueError(f"MLP: nouts must be a non-empty list of layer sizes, got {nouts!r}")
+            raise ValueError(
+                f"MLP: nouts must be a non-empty list of layer sizes, got {_checks.shown(nouts)}"
+            )
         self.nouts = [_checks.count(n, "MLP", "nouts") for n in nouts]
         self.activation = _checks.choice(activation, "MLP", "activation", ACTIVATIONS)
         rng = random.Random(_check_seed(seed, "MLP"))
@@ -359,11 +408,7 @@ def _named_values(name: str, attr: object) -> list[tuple[str, Value]]:
 
 
 def _check_seed(seed: object, where: str) -> int | None:
-    # random.Random would also take a str, float or bool and silently derive some
-    # other stream from it; only None or an int means what the caller expects.
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise TypeError(f"{where}: seed must be None or an int, got {seed!r}")
-    return seed
+    return _checks.seed(seed, where)
 
 
 def _check_inputs(x: object, nin: int, where: str) -> None:
@@ -408,6 +453,6 @@ def _output_values(data: list[float], neurons: Sequence[Neuron]) -> list[Value]:
 
 
 def _preview(names: list[str], limit: int = 5) -> str:
-    shown = ", ".join(repr(n) for n in names[:limit])
+    listed = ", ".join(_checks.shown(n) for n in names[:limit])
     more = f" (+{len(names) - limit} more)" if len(names) > limit else ""
-    return f"[{shown}]{more}"
+    return f"[{listed}]{more}"

@@ -3,8 +3,9 @@
 Both follow PyTorch's update rules, so numbers match what learners see
 elsewhere. `step()` is all-or-nothing: every gradient and every new value is
 checked to be finite before any parameter changes, and the error names the
-parameter. `lr` is a validated attribute that schedules may change between
-steps; `linear_decay` and `step_decay` are two such schedules.
+parameter; an interrupted step (Ctrl-C) leaves all of it or none. `lr` is a
+validated attribute that schedules may change between steps; `linear_decay`
+and `step_decay` are two such schedules.
 
 Imports `autograd_mini.engine` and `autograd_mini.nn` (to name a Module's parameters).
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
+from typing import Any
 
 from autograd_mini import _checks
 from autograd_mini.engine import Value
@@ -39,6 +41,9 @@ class NonFiniteUpdateError(OverflowError, ValueError):
 
 class Optimizer:
     """Shared parts: the parameter list, `lr`, `zero_grad` and the safe update.
+
+    Subclasses keep everything a step changes besides the parameters in `_state`,
+    one attribute, so that it is replaced in a single assignment.
 
     Args:
         params: the Values to train, or a Module (then its named parameters).
@@ -62,6 +67,7 @@ class Optimizer:
         if len({id(p) for _, p in named}) != len(named):
             # A repeated parameter would be stepped twice per step().
             raise ValueError(f"{name}: params contains the same Value more than once")
+        self._state: Any = None
         self.params: list[Value] = [p for _, p in named]
         self.names: list[str] = [n for n, _ in named]
         self.lr = lr
@@ -81,33 +87,66 @@ class Optimizer:
             p.grad = 0.0
 
     def step(self) -> None:
-        """Update every parameter once from its current `.grad`."""
+        """Update every parameter once from its current `.grad`.
+
+        All or nothing: every new number and the new optimizer state are computed
+        and checked first, then committed together; an error or a KeyboardInterrupt
+        at any point leaves the parameters and the state all as before the step or
+        all as after it.
+        """
         self._check_grads()
-        new_data = self._new_data()
+        new_data, new_state = self._proposal()
         for name, value in zip(self.names, new_data, strict=True):
             if not math.isfinite(value):
                 raise NonFiniteUpdateError(
-                    f"{type(self).__name__}: the update of parameter {name!r} is not finite "
-                    f"({value!r}); no parameter was changed"
+                    f"{type(self).__name__}: the update of parameter {_checks.shown(name)} "
+                    f"is not finite ({value!r}); no parameter was changed"
                 )
-        self._commit()
-        for p, value in zip(self.params, new_data, strict=True):
-            p.data = value
+        self._commit(new_data, new_state)
+
+    def buffers(self) -> dict[str, list[float]]:
+        """Copies of the per-parameter state, each list in `params` order.
+
+        Adam's moment estimates "m" and "v"; SGD's "momentum" buffers (none
+        before the first step or without momentum).
+
+        >>> from autograd_mini import Value
+        >>> w = Value(1.0); opt = Adam([w], lr=0.1); w.grad = 2.0; opt.step()
+        >>> {name: [round(x, 4) for x in values] for name, values in opt.buffers().items()}
+        {'m': [0.2], 'v': [0.004]}
+        """
+        return {}
 
     def _check_grads(self) -> None:
         for name, p in zip(self.names, self.params, strict=True):
             if not math.isfinite(p.grad):
                 raise ValueError(
-                    f"{type(self).__name__}: gradient of parameter {name!r} is {p.grad!r}; "
-                    "no parameter was changed"
+                    f"{type(self).__name__}: gradient of parameter {_checks.shown(name)} "
+                    f"is {p.grad!r}; no parameter was changed"
                 )
 
-    def _new_data(self) -> list[float]:
-        """The updated numbers, computed without changing anything yet."""
+    def _proposal(self) -> tuple[list[float], object]:
+        """The updated numbers and the next state, computed without changing anything."""
         raise NotImplementedError
 
-    def _commit(self) -> None:
-        """Make the optimizer state computed by `_new_data` current."""
+    def _commit(self, new_data: list[float], new_state: object) -> None:
+        """Make the new numbers and state current together, or neither of them.
+
+        The parameters are assigned one by one; if anything (Ctrl-C included)
+        interrupts that, the old numbers go back before the exception moves on.
+        The state is one attribute, replaced in a single assignment.
+        """
+        old_data = [p.data for p in self.params]
+        old_state = self._state
+        try:
+            for p, value in zip(self.params, new_data, strict=True):
+                p.data = value
+            self._state = new_state
+        except BaseException:
+            for p, value in zip(self.params, old_data, strict=True):
+                p.data = value
+            self._state = old_state
+            raise
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({len(self.params)} parameters, lr={self.lr!r})"
@@ -140,23 +179,23 @@ class SGD(Optimizer):
             momentum, "SGD", "momentum", low=0.0, high=1.0, high_open=True
         )
         self.weight_decay = _checks.number(weight_decay, "SGD", "weight_decay", low=0.0)
-        self._buffers: list[float] | None = None
-        self._pending: list[float] | None = None
+        # The momentum buffers, one per parameter; None until the first step.
+        self._state: list[float] | None = None
 
-    def _new_data(self) -> list[float]:
+    def buffers(self) -> dict[str, list[float]]:
+        return {} if self._state is None else {"momentum": self._state[:]}
+
+    def _proposal(self) -> tuple[list[float], list[float] | None]:
         wd, mu = self.weight_decay, self.momentum
         grads = [p.grad + wd * p.data for p in self.params]
+        buffers = None
         if mu:
             # The first step starts the velocity at the gradient itself (PyTorch).
-            if self._buffers is not None:
-                grads = [mu * b + g for b, g in zip(self._buffers, grads, strict=True)]
-            self._pending = grads
+            if self._state is not None:
+                grads = [mu * b + g for b, g in zip(self._state, grads, strict=True)]
+            buffers = grads
         lr = self.lr
-        return [p.data - lr * g for p, g in zip(self.params, grads, strict=True)]
-
-    def _commit(self) -> None:
-        if self._pending is not None:
-            self._buffers, self._pending = self._pending, None
+        return [p.data - lr * g for p, g in zip(self.params, grads, strict=True)], buffers
 
 
 class Adam(Optimizer):
@@ -185,26 +224,36 @@ class Adam(Optimizer):
             raise TypeError(f"Adam: betas must be a pair of numbers, got {type(betas).__name__}")
         pair = tuple(betas)
         if len(pair) != 2:
-            raise ValueError(f"Adam: betas must be a pair of numbers, got {betas!r}")
+            raise ValueError(f"Adam: betas must be a pair of numbers, got {_checks.shown(betas)}")
         self.betas = (
             _checks.number(pair[0], "Adam", "betas[0]", low=0.0, high=1.0, high_open=True),
             _checks.number(pair[1], "Adam", "betas[1]", low=0.0, high=1.0, high_open=True),
         )
         self.eps = _checks.number(eps, "Adam", "eps", low=0.0, low_open=True)
         self.weight_decay = _checks.number(weight_decay, "Adam", "weight_decay", low=0.0)
-        self.steps = 0
-        self._m = [0.0] * len(self.params)
-        self._v = [0.0] * len(self.params)
-        self._pending: tuple[list[float], list[float]] | None = None
+        # (steps taken, first moments, second moments): one tuple, so a step's
+        # count and moments always change in the same assignment.
+        zeros = [0.0] * len(self.params)
+        self._state: tuple[int, list[float], list[float]] = (0, zeros, zeros)
 
-    def _new_data(self) -> list[float]:
+    @property
+    def steps(self) -> int:
+        """How many steps this optimizer has taken (Adam's t)."""
+        return self._state[0]
+
+    def buffers(self) -> dict[str, list[float]]:
+        _, moments1, moments2 = self._state
+        return {"m": moments1[:], "v": moments2[:]}
+
+    def _proposal(self) -> tuple[list[float], tuple[int, list[float], list[float]]]:
         b1, b2 = self.betas
         wd, lr, eps = self.weight_decay, self.lr, self.eps
-        t = self.steps + 1
+        steps, moments1, moments2 = self._state
+        t = steps + 1
         correction1 = 1.0 - b1**t
         correction2 = 1.0 - b2**t
         m_new, v_new, out = [], [], []
-        for name, p, m, v in zip(self.names, self.params, self._m, self._v, strict=True):
+        for name, p, m, v in zip(self.names, self.params, moments1, moments2, strict=True):
             g = p.grad + wd * p.data
             m = b1 * m + (1.0 - b1) * g
             v = b2 * v + (1.0 - b2) * g * g
@@ -212,20 +261,13 @@ class Adam(Optimizer):
                 # g*g overflowed: the update would still be finite (m / inf = 0), but
                 # v = inf would freeze this parameter for every later step.
                 raise NonFiniteUpdateError(
-                    f"Adam: the squared gradient of parameter {name!r} overflows "
+                    f"Adam: the squared gradient of parameter {_checks.shown(name)} overflows "
                     f"(gradient {g!r}); no parameter was changed"
                 )
             m_new.append(m)
             v_new.append(v)
             out.append(p.data - lr * (m / correction1) / (math.sqrt(v / correction2) + eps))
-        self._pending = (m_new, v_new)
-        return out
-
-    def _commit(self) -> None:
-        if self._pending is not None:
-            self._m, self._v = self._pending
-            self._pending = None
-            self.steps += 1
+        return out, (t, m_new, v_new)
 
 
 # ----------------------------------------------------------------------------
@@ -261,7 +303,7 @@ def step_decay(start: float, factor: float, every: int) -> Callable[[int], float
     first = _checks.number(start, "step_decay", "start", low=0.0, low_open=True)
     ratio = _checks.number(factor, "step_decay", "factor", low=0.0, low_open=True)
     if ratio > 1.0:
-        raise ValueError(f"step_decay: factor must be <= 1, got {factor!r}")
+        raise ValueError(f"step_decay: factor must be <= 1, got {_checks.shown(factor)}")
     period = _checks.count(every, "step_decay", "every")
 
     def schedule(epoch: int) -> float:

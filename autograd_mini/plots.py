@@ -15,10 +15,12 @@ Imports `engine`, `nn` and `train` (for History).
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from autograd_mini._files import write_atomic
 from autograd_mini.engine import no_grad
 from autograd_mini.nn import Module
 from autograd_mini.train import History
@@ -29,6 +31,7 @@ __all__ = [
     "grad_size_figure",
     "loss_curve_figure",
     "save_svg",
+    "svg_bytes",
 ]
 
 INSTALL_HINT = "pip install 'autograd-mini[notebooks]'"
@@ -227,9 +230,16 @@ def _grad_series(sizes: object) -> dict[str, list[float]]:
     return series
 
 
+def svg_bytes(fig: Any) -> bytes:
+    """`fig` as SVG, without a date in its metadata (same run, same bytes)."""
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue()
+
+
 def save_svg(fig: Any, path: str) -> None:
-    """Write `fig` as SVG without a date in its metadata (same run, same file)."""
-    fig.savefig(path, format="svg", metadata={"Date": None})
+    """Write `fig` as SVG through the package's one file writer (all or nothing)."""
+    write_atomic(path, svg_bytes(fig), "save_svg")
 
 
 def _figure() -> Any:

@@ -29,7 +29,7 @@ not zero the gradients between `step()` and `capture`):
 minus the weights at the previous capture, so a skipped call would merge two
 steps. Not every captured step is kept; that is the budget's job.
 
-Saved as versioned JSON (`to_json` / `from_json`): floats in `repr` precision,
+Saved as versioned JSON (`to_json` / `from_json`, `save` / `load`): floats in `repr` precision,
 so a round trip is exact; NaN and infinities (only in a diverged run's last
 frame) as the strings "nan", "inf", "-inf". Never pickle.
 
@@ -60,10 +60,12 @@ import json
 import math
 import numbers
 import operator
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from autograd_mini._files import PathLike, write_atomic
 from autograd_mini.engine import Value
 from autograd_mini.nn import ACTIVATIONS, MLP
 
@@ -238,6 +240,29 @@ class Recording:
             "steps": [_frame_to_json(frame) for frame in self.steps],
         }
         return json.dumps(document, allow_nan=False, separators=(",", ":"))
+
+    def save(self, path: PathLike) -> None:
+        """Write `to_json()` to `path` atomically (all of it or nothing).
+
+        Raises:
+            OSError (FileNotFoundError, IsADirectoryError, ...): it cannot be
+                written; the message names `path`.
+        """
+        write_atomic(path, self.to_json(), "Recording.save")
+
+    @classmethod
+    def load(cls, path: PathLike) -> Recording:
+        """Read a recording written by `save`; ValueError if it is not one.
+
+        >>> import os, tempfile
+        >>> path = os.path.join(tempfile.mkdtemp(), "run.json")
+        >>> Recording((2, 1), ("linear",), "mse", steps=()).save(path)
+        >>> Recording.load(path).layer_sizes
+        (2, 1)
+        """
+        with open(os.fspath(path), encoding="utf-8") as f:
+            text = f.read()
+        return cls.from_json(text)
 
     @classmethod
     def from_json(cls, text: str) -> Recording:
@@ -465,14 +490,14 @@ class Recorder:
             return None
         if not self._order_for(optimizer):
             return None
-        # The optimizers keep their state in private lists in `optimizer.params`
-        # order; a missing attribute means an optimizer we do not know. Copied as
-        # they are (fast); put into model order only when a frame is read.
+        # The optimizers give copies of their state lists in `optimizer.params`
+        # order; no `buffers` means an optimizer we do not know. Put into model
+        # order only when a frame is read.
+        buffers = getattr(optimizer, "buffers", None)
         state: dict[str, list[float]] = {}
-        for key, attribute in (("m", "_m"), ("v", "_v"), ("momentum", "_buffers")):
-            values = getattr(optimizer, attribute, None)
+        for key, values in (buffers() if callable(buffers) else {}).items():
             if isinstance(values, list) and len(values) == self._state_size:
-                state[key] = values[:]
+                state[key] = values
         return state or None
 
     def _order_for(self, optimizer: Any) -> bool:

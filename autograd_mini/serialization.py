@@ -5,13 +5,17 @@
      "parameters": {"layers.0.neurons.0.w.0": 0.123..., ...}}
 
 Floats are written with `repr` precision, so a round trip is bit-exact.
-`save` writes a temporary file next to the target and renames it over the
-target, so a crash never leaves half a file. `load` checks everything (JSON
-syntax, format, version, architecture, every parameter name and number)
-before returning a fresh model, and raises ValueError with one clear line
-otherwise; nothing is executed and no pickle is involved.
+`save` writes through the package's one file writer (`autograd_mini._files`):
+all or nothing, through a symlink to its target, keeping an existing file's
+permissions, and refusing a directory, FIFO or device. `load` refuses a file
+that is not a regular file or is over `MAX_MODEL_BYTES` before reading it,
+then checks everything (JSON syntax, format, version, architecture, every
+parameter name and number, which must fit a float exactly as written: 1e-400
+is refused, not read as 0.0) before returning a fresh model, and raises
+ValueError with one clear line otherwise, quoting at most a short excerpt of
+the file; nothing is executed and no pickle is involved.
 
-Imports `autograd_mini.nn`.
+Imports `autograd_mini.nn` and `autograd_mini._files`.
 
 >>> import os, tempfile
 >>> from autograd_mini.nn import MLP
@@ -28,13 +32,13 @@ import itertools
 import json
 import math
 import os
-from typing import Any, Union
+from typing import Any
 
-from autograd_mini import _checks
-from autograd_mini._files import write_atomic
+from autograd_mini import _checks, _files
+from autograd_mini._files import PathLike
 from autograd_mini.nn import MLP, Layer, Module, Neuron
 
-__all__ = ["FORMAT", "VERSION", "load", "save"]
+__all__ = ["FORMAT", "MAX_MODEL_BYTES", "VERSION", "load", "save", "to_json"]
 
 FORMAT = "autograd_mini.model"
 """The `format` field every saved model carries."""
@@ -42,7 +46,16 @@ FORMAT = "autograd_mini.model"
 VERSION = 1
 """The current file version; `load` refuses other versions."""
 
-PathLike = Union[str, "os.PathLike[str]"]
+MAX_MODEL_BYTES = 16 * 2**20
+"""`load` refuses bigger files before reading them.
+
+16 MiB holds about 400,000 parameters, far more than a scalar engine trains;
+parsing JSON takes over ten times the file's size in memory, so the limit
+also bounds what a hostile file can cost.
+"""
+
+_MAX_SIZE = 10**12
+"""Largest layer size a model file may name (see `_size`)."""
 
 _TOP_KEYS = {"format", "version", "architecture", "parameters"}
 _ARCH_KEYS = {
@@ -60,8 +73,18 @@ def save(model: Module, path: PathLike) -> None:
         ValueError: a parameter is NaN or infinite (JSON cannot hold it).
         FileNotFoundError, NotADirectoryError, IsADirectoryError: the directory
             of `path` is missing or not a directory, or `path` is a directory.
-        OSError: the file cannot be written; the message names `path` (the
-            temporary file is removed whatever happens).
+        OSError: `path` is a FIFO or device, or the file cannot be written;
+            the message names `path` (the temporary file is removed whatever
+            happens, and an existing file is left as it was).
+    """
+    _files.write_atomic(path, to_json(model), "save")
+
+
+def to_json(model: Module) -> str:
+    """The text `save` writes for `model` (a Neuron, Layer or MLP).
+
+    >>> to_json(Neuron(1, seed=0)).splitlines()[1]
+    ' "format": "autograd_mini.model",'
     """
     document: dict[str, Any] = {
         "format": FORMAT,
@@ -74,21 +97,21 @@ def save(model: Module, path: PathLike) -> None:
     except ValueError:
         bad = [name for name, x in document["parameters"].items() if not math.isfinite(x)]
         raise ValueError(f"save: parameter {bad[0]!r} is not finite; not saved") from None
-    write_atomic(path, text + "\n", "save")
+    return text + "\n"
 
 
 def load(path: PathLike) -> Module:
     """Read a model written by `save`; a new Neuron, Layer or MLP.
 
     Raises:
-        ValueError: the file is not valid JSON, not an autograd_mini model,
-            another version, or its architecture or parameters are wrong.
-            The message names the file and the first problem found.
+        ValueError: the file is not a regular file, is over `MAX_MODEL_BYTES`,
+            is not valid JSON, not an autograd_mini model, another version, or
+            its architecture or parameters are wrong. The message names the
+            file and the first problem found.
         OSError: the file cannot be read.
     """
     target = os.fspath(path)
-    with open(target, "rb") as f:
-        raw = f.read()
+    raw = _files.read_limited(target, "load", MAX_MODEL_BYTES)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -97,7 +120,10 @@ def load(path: PathLike) -> Module:
         ) from None
     try:
         document = json.loads(
-            text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant
+            text,
+            object_pairs_hook=_no_duplicate_keys,
+            parse_constant=_reject_constant,
+            parse_float=_exact_float,
         )
         return _build(document)
     except json.JSONDecodeError as e:
@@ -146,12 +172,16 @@ def _build(document: object) -> Module:
     if not isinstance(document, dict):
         raise _FormatError(f"expected a JSON object, got {type(document).__name__}")
     if document.get("format") != FORMAT:
-        raise _FormatError(f"format is {document.get('format')!r}, expected {FORMAT!r}")
+        raise _FormatError(
+            f"format is {_checks.shown(document.get('format'))}, expected {FORMAT!r}"
+        )
     version = document.get("version")
     if type(version) is not int or version != VERSION:
-        raise _FormatError(f"unsupported version {version!r} (this autograd_mini reads {VERSION})")
+        raise _FormatError(
+            f"unsupported version {_checks.shown(version)} (this autograd_mini reads {VERSION})"
+        )
     if set(document) != _TOP_KEYS:
-        raise _FormatError(f"expected keys {sorted(_TOP_KEYS)}, got {sorted(document)}")
+        raise _FormatError(f"expected keys {sorted(_TOP_KEYS)}, got {_keys(document)}")
     arch = document["architecture"]
     params = document["parameters"]
     if not isinstance(arch, dict):
@@ -161,11 +191,11 @@ def _build(document: object) -> Module:
     kind = arch.get("type")
     if not isinstance(kind, str) or kind not in _ARCH_KEYS:
         raise _FormatError(
-            f"unknown architecture type {kind!r} (must be one of {list(_ARCH_KEYS)})"
+            f"unknown architecture type {_checks.shown(kind)} (must be one of {list(_ARCH_KEYS)})"
         )
     if set(arch) != _ARCH_KEYS[kind]:
         raise _FormatError(
-            f"{kind} architecture needs keys {sorted(_ARCH_KEYS[kind])}, got {sorted(arch)}"
+            f"{kind} architecture needs keys {sorted(_ARCH_KEYS[kind])}, got {_keys(arch)}"
         )
     # The file's own parameter count bounds the model we build, so a tampered
     # size such as nouts=[10**9] fails here instead of exhausting memory.
@@ -186,16 +216,32 @@ def _build(document: object) -> Module:
 
 
 def _parameter_count(arch: dict[str, Any]) -> int:
-    nin = _checks.count(arch["nin"], "architecture", "nin")
+    nin = _size(arch["nin"], "nin")
     if arch["type"] == "Neuron":
         return nin + 1
     if arch["type"] == "Layer":
-        return (nin + 1) * _checks.count(arch["nout"], "architecture", "nout")
+        return (nin + 1) * _size(arch["nout"], "nout")
     nouts = arch["nouts"]
     if not isinstance(nouts, list) or not nouts:
-        raise _FormatError(f"nouts must be a non-empty list of layer sizes, got {nouts!r}")
-    sizes = [nin, *(_checks.count(n, "architecture", "nouts") for n in nouts)]
+        raise _FormatError(
+            f"nouts must be a non-empty list of layer sizes, got {_checks.shown(nouts)}"
+        )
+    sizes = [nin, *(_size(n, "nouts") for n in nouts)]
     return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+
+
+def _size(value: object, what: str) -> int:
+    """A layer size from the file: a positive int, and not absurdly large.
+
+    No file under MAX_MODEL_BYTES lists anywhere near 10**12 parameters; the
+    bound keeps a tampered size such as 10**4000 out of every later message.
+    """
+    size = _checks.count(value, "architecture", what)
+    if size > _MAX_SIZE:
+        raise _FormatError(
+            f"architecture: {what} must be at most {_MAX_SIZE:.0e}, got {_checks.shown(size)}"
+        )
+    return size
 
 
 def _construct(arch: dict[str, Any]) -> Module:
@@ -206,13 +252,35 @@ def _construct(arch: dict[str, Any]) -> Module:
     return MLP(arch["nin"], arch["nouts"], activation=arch["activation"])
 
 
+def _keys(document: dict[str, Any]) -> str:
+    """The sorted keys of `document`, each and all of them cut short for a message."""
+    keys = sorted(document)
+    listed = ", ".join(_checks.shown(k) for k in keys[:8])
+    more = f", ... ({len(keys)} keys)" if len(keys) > 8 else ""
+    return f"[{listed}{more}]"
+
+
+def _exact_float(text: str) -> float:
+    """A JSON number as a float, refused if a float cannot hold it.
+
+    Python turns 1e-400 into 0.0 and 1e400 into inf without a word; a model
+    file with such a number was not written by `save`, and loading it would
+    silently change a weight.
+    """
+    value = float(text)
+    mantissa = text.lower().partition("e")[0]
+    if math.isinf(value) or (value == 0.0 and mantissa.strip("-+0.") != ""):
+        raise _FormatError(f"the number {_checks.shown(text)} is out of range for a float")
+    return value
+
+
 def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     # json.loads would silently keep the last of two equal keys; a file that
     # has them was not written by save, so say so.
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise _FormatError(f"duplicate key {key!r}")
+            raise _FormatError(f"duplicate key {_checks.shown(key)}")
         out[key] = value
     return out
 

@@ -36,10 +36,19 @@ from autograd_mini import _checks, losses
 from autograd_mini.data import batches
 from autograd_mini.engine import Value, no_grad
 from autograd_mini.nn import Module
-from autograd_mini.optim import Adam
+from autograd_mini.optim import Adam, Optimizer
 from autograd_mini.recording import Recorder, Recording, recorder_for_fit
 
-__all__ = ["LOSSES", "History", "TrainingDiverged", "evaluate", "fit"]
+__all__ = ["LOSSES", "MAX_INPUT", "History", "TrainingDiverged", "evaluate", "fit"]
+
+MAX_INPUT = 1e100
+"""Largest magnitude `fit` and `evaluate` accept for a number in X.
+
+Far beyond the scale of any real feature, and far enough below float overflow
+(about 1.8e308) that a model's first squares (mse, Adam's second moment) of
+inputs this size stay finite; a larger number is reported as bad input rather
+than surfacing later as "training diverged".
+"""
 
 Output = Union[Value, list[Value]]
 LossFunction = Callable[[list[Any], list[Any]], Value]
@@ -178,6 +187,10 @@ def fit(
             History of the epochs before.
             A recording then ends with the failed step and says so.
 
+    Whatever else stops training early (an error, Ctrl-C) carries the History
+    of the epochs finished so far as its `history` attribute too; the model
+    keeps the parameters of the last complete optimizer step.
+
     >>> from autograd_mini.nn import MLP
     >>> X, y = [[0.0, 1.0], [1.0, 0.0]], [0, 1]
     >>> h = fit(MLP(2, [4, 1], seed=1), X, y, epochs=100, target_loss=0.1, progress=False)
@@ -186,35 +199,51 @@ def fit(
     """
     loss_name, loss_fn = _resolve_loss(loss, "fit")
     n = _checks.paired_samples(X, y, "fit")
-    _check_samples(X, "fit")
+    width = _check_samples(X, "fit")
     targets = _targets_for(loss_name, y, "fit")
     _checks.count(epochs, "fit", "epochs")
+    _checks.seed(seed, "fit")
     if batch_size is not None:
         _checks.count(batch_size, "fit", "batch_size", none_allowed=True)
     stop_at = None if target_loss is None else _checks.number(target_loss, "fit", "target_loss")
     l2_coefficient = _checks.number(l2, "fit", "l2")
     if l2_coefficient < 0:
-        raise ValueError(f"fit: l2 must be >= 0, got {l2!r}")
+        raise ValueError(f"fit: l2 must be >= 0, got {_checks.shown(l2)}")
     if not callable(model):
         raise TypeError(f"fit: model must be callable, got {type(model).__name__}")
-    if loss_name == "cross_entropy":
-        _check_classes(model, X[0], targets, "fit")
+    classes = _class_count(model, X[0]) if loss_name == "cross_entropy" else 0
+    if classes:
+        _check_labels(targets, classes, "fit")
     if optimizer is None:
         optimizer = Adam(model, lr=0.01)
     elif not (hasattr(optimizer, "step") and hasattr(optimizer, "zero_grad")):
         raise TypeError(
             f"fit: optimizer must have step() and zero_grad(), got {type(optimizer).__name__}"
         )
-    if lr_schedule is not None and not callable(lr_schedule):
-        raise TypeError(f"fit: lr_schedule must be callable, got {type(lr_schedule).__name__}")
+    else:
+        _check_optimizer_updates(optimizer, model)
+    if lr_schedule is not None:
+        if not callable(lr_schedule):
+            raise TypeError(f"fit: lr_schedule must be callable, got {type(lr_schedule).__name__}")
+        # Every epoch's rate, before the first step: a schedule that goes bad in
+        # epoch 50 would otherwise stop training there with the model changed.
+        for e in range(epochs):
+            _scheduled_lr(lr_schedule, e)
     if validation_data is not None:
         if not isinstance(validation_data, (tuple, list)) or len(validation_data) != 2:
             raise ValueError("fit: validation_data must be a pair (X_val, y_val)")
         _checks.paired_samples(validation_data[0], validation_data[1], "fit: validation_data")
-        _check_samples(validation_data[0], "fit: validation_data")
-        # Checked and converted once here; every epoch then only runs the model.
+        val_width = _check_samples(validation_data[0], "fit: validation_data")
+        if val_width != width:
+            raise ValueError(
+                f"fit: validation_data: X[0] has {val_width} features, the training X has {width}"
+            )
+        # Checked and converted once here, before the first step changes the
+        # model; every epoch then only runs the model.
         val_X = validation_data[0]
         val_targets = _targets_for(loss_name, validation_data[1], "fit: validation_data")
+        if classes:
+            _check_labels(val_targets, classes, "fit: validation_data")
 
     recorder = recorder_for_fit(record, model, loss_name)
     params = model.parameters() if isinstance(model, Module) else []
@@ -229,7 +258,7 @@ def fit(
     try:
         for epoch in range(epochs):
             if lr_schedule is not None:
-                optimizer.lr = lr_schedule(epoch)
+                optimizer.lr = _scheduled_lr(lr_schedule, epoch)
             total, correct = 0.0, 0
             size = n if batch_size is None else batch_size
             for X_batch, t_batch in batches(
@@ -283,6 +312,11 @@ def fit(
         # The engine names the op; say where in training it happened and the usual cure.
         history.seconds = time.perf_counter() - started
         raise TrainingDiverged(epoch + 1, epochs, e, history) from e
+    except BaseException as e:
+        # Ctrl-C or any failure: the finished epochs stay available on the exception.
+        history.seconds = time.perf_counter() - started
+        e.history = history  # type: ignore[attr-defined]
+        raise
     finally:
         bar.close()
         if recorder is not None:
@@ -335,7 +369,8 @@ def _resolve_loss(loss: object, where: str) -> tuple[str, LossFunction]:
     if isinstance(loss, str):
         if loss not in LOSSES:
             raise ValueError(
-                f"{where}: unknown loss {loss!r} (must be one of {list(LOSSES)} or a callable)"
+                f"{where}: unknown loss {_checks.shown(loss)} "
+                f"(must be one of {list(LOSSES)} or a callable)"
             )
         return loss, LOSSES[loss]
     if callable(loss):
@@ -343,35 +378,77 @@ def _resolve_loss(loss: object, where: str) -> tuple[str, LossFunction]:
     raise TypeError(f"{where}: loss must be a name or a callable, got {type(loss).__name__}")
 
 
-def _check_samples(X: Sequence[Any], where: str) -> None:
-    """Every sample a list of finite numbers, all of one length.
+def _check_samples(X: Sequence[Any], where: str) -> int:
+    """Every sample a list of numbers within ±MAX_INPUT, all of one length; that length.
 
     Checked before the first step, so a bad sample late in the data cannot stop
     training halfway with the model already changed.
     """
-    width = None
+    width = 0
     for i, x in enumerate(X):
         if isinstance(x, (str, bytes)) or not hasattr(x, "__len__"):
             raise TypeError(f"{where}: X[{i}] must be a list of numbers, got {type(x).__name__}")
-        width = len(x) if width is None else width
+        width = len(x) if i == 0 else width
         if len(x) != width:
             raise ValueError(f"{where}: X[{i}] has {len(x)} features, X[0] has {width}")
         for j, v in enumerate(x):
             if isinstance(v, bool) or not isinstance(v, (numbers.Real, Value)):
                 raise TypeError(f"{where}: X[{i}][{j}] must be a number, got {type(v).__name__}")
-            if not math.isfinite(float(v)):
-                raise ValueError(f"{where}: X[{i}][{j}] must be finite, got {v!r}")
+            number = _magnitude(v)
+            if not math.isfinite(number) and not isinstance(v, numbers.Integral):
+                raise ValueError(f"{where}: X[{i}][{j}] must be finite, got {_checks.shown(v)}")
+            if not number <= MAX_INPUT:
+                raise ValueError(
+                    f"{where}: X[{i}][{j}] = {_checks.shown(v)} is out of range: inputs must "
+                    f"lie within ±{MAX_INPUT:g} (scale the data)"
+                )
+    return width
 
 
-def _check_classes(model: Callable[..., Any], x: Any, y: Sequence[Any], where: str) -> None:
-    """Class labels for cross_entropy: ints in [0, number of model outputs)."""
+def _magnitude(v: numbers.Real | Value) -> float:
+    """abs(v) as a float; inf for an int too large for a float."""
+    try:
+        return abs(float(v))
+    except OverflowError:
+        return math.inf
+
+
+def _check_optimizer_updates(optimizer: object, model: object) -> None:
+    """An Optimizer given for a Module must update at least one of its parameters.
+
+    One made for another model (say, before `model = load(path)`) would step
+    Values the model never uses, leaving the loss flat without any error. An
+    optimizer over part of the model (fine-tuning one layer) is fine.
+    """
+    if not (isinstance(optimizer, Optimizer) and isinstance(model, Module)):
+        return
+    mine = {id(p) for p in model.parameters()}
+    if mine and not any(id(p) in mine for p in optimizer.params):
+        raise ValueError(
+            "fit: the optimizer updates none of the model's parameters "
+            "(was it made for another model, e.g. before load()?)"
+        )
+
+
+def _scheduled_lr(schedule: Callable[[int], float], epoch: int) -> float:
+    """`schedule(epoch)`, checked to be a finite number > 0."""
+    return _checks.number(schedule(epoch), "fit", f"lr_schedule({epoch})", low=0, low_open=True)
+
+
+def _class_count(model: Callable[..., Any], x: Any) -> int:
+    """The number of outputs of `model`, the classes of cross_entropy."""
     with no_grad():
         first = model(x)  # one forward pass also checks the feature count
-    classes = len(first) if isinstance(first, list) else 1
+    return len(first) if isinstance(first, list) else 1
+
+
+def _check_labels(y: Sequence[Any], classes: int, where: str) -> None:
+    """Class labels for cross_entropy: ints in [0, classes)."""
     for i, label in enumerate(y):
         if not isinstance(label, numbers.Integral) or not 0 <= int(label) < classes:
             raise ValueError(
-                f"{where}: y[{i}] must be a class index in [0, {classes}), got {label!r}"
+                f"{where}: y[{i}] must be a class index in [0, {classes}), "
+                f"got {_checks.shown(label)}"
             )
 
 
@@ -384,8 +461,9 @@ def _targets_for(loss_name: str, y: Sequence[int | float], where: str) -> list[A
         return list(y)
     kinds = set(y)
     if not (kinds <= {0, 1} or kinds <= {-1, 1}):
+        found = ", ".join(_checks.shown(k) for k in sorted(kinds)[:5])
         raise ValueError(
-            f"{where}: loss {loss_name!r} needs binary labels 0/1 or -1/+1, got {sorted(kinds)[:5]}"
+            f"{where}: loss {loss_name!r} needs binary labels 0/1 or -1/+1, got [{found}]"
         )
     signs = losses.hinge_labels(int(t) for t in y)
     return signs if loss_name == "hinge" else [(s + 1) // 2 for s in signs]

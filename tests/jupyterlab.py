@@ -3,7 +3,7 @@
 `jupyterlab(root)` starts `jupyter lab` on a free local port with a token and
 empty data, config, settings and runtime folders (so an empty trust database:
 every notebook is untrusted), with notebook windowing off so every cell renders,
-and no news or update checks. `open_notebook(page, server, name)` opens one
+and no news or update checks. `open_notebook(page, server, name, code_cells)` opens one
 notebook in a Playwright page and waits until every output is drawn;
 `rendered_outputs(page)` reads back, per code cell, what each output shows.
 `picture_problems(saved, shown)` compares that with the saved notebook.
@@ -160,17 +160,24 @@ _READ_OUTPUTS = """() => Array.from(document.querySelectorAll(
 }))"""
 
 
-def open_notebook(page: Any, server: LabServer, name: str) -> None:
-    """Open `name` (relative to the server's root) and wait until its outputs are drawn."""
+def open_notebook(page: Any, server: LabServer, name: str, code_cells: int) -> None:
+    """Open `name` (relative to the server's root) and wait until its outputs are drawn.
+
+    `code_cells` is how many code cells the notebook holds: on a loaded machine JupyterLab
+    can pause between cells for longer than one poll, so a page that looks settled is not
+    trusted until every code cell is on it.
+    """
     # ?reset: a fresh workspace, so the page holds this notebook and no earlier one.
     page.goto(f"{server.url}/lab/tree/{name}?reset&token={server.token}")
     page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Cell", timeout=60_000)
     # Outputs render after the cells; images decode after that.
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90
     previous = None
     while time.monotonic() < deadline:
         outputs = rendered_outputs(page)
-        settled = all(o["pending"] == 0 for cell in outputs for o in cell)
+        settled = len(outputs) == code_cells and all(
+            o["pending"] == 0 for cell in outputs for o in cell
+        )
         if settled and outputs == previous:
             return
         previous = outputs

@@ -117,6 +117,70 @@ def test_default_demo_writes_the_loss_graph_svg(default_demo):
     assert "hinge" in path.read_text()
 
 
+@pytest.mark.slow
+def test_default_demo_writes_its_film_within_the_size_budget(default_demo):
+    from PIL import Image
+
+    proc, out = default_demo
+    assert re.search(r"training film: \d+ frames of 200 steps, made in [\d.]+ s", proc.stdout)
+    html = out / "training.html"
+    assert "Content-Security-Policy" in html.read_text(encoding="utf-8")
+    assert html.stat().st_size <= 2 * 1024 * 1024
+    gif = out / "training.gif"
+    assert gif.stat().st_size <= 5 * 1024 * 1024
+    with Image.open(gif) as image:
+        assert image.format == "GIF" and image.n_frames > 10
+
+
+def test_a_small_demo_films_every_step_and_no_film_skips_it(tmp_path):
+    filmed, plain = tmp_path / "filmed", tmp_path / "plain"
+    result = run_demo(
+        epochs=3, samples=10, progress=False, out=str(filmed), stream=io_module.StringIO()
+    )
+    assert [frame.step for frame in result.history.recording.steps] == [0, 1, 2, 3]
+    assert result.files["training film (HTML player)"] == str(filmed / "training.html")
+    assert (filmed / "training.html").is_file() and (filmed / "training.gif").is_file()
+    status = cli.main(
+        [
+            "demo",
+            "--epochs",
+            "3",
+            "--samples",
+            "10",
+            "--no-progress",
+            "--no-film",
+            "--out",
+            str(plain),
+        ]
+    )
+    assert status == 0
+    assert not (plain / "training.html").exists() and not (plain / "training.gif").exists()
+    assert (plain / "model.json").is_file()
+
+
+def test_demo_without_graphviz_films_without_the_chain_rule_players(tmp_path, monkeypatch):
+    from autograd_mini.viz import player
+
+    def no_dot(*args, **kwargs):
+        raise player.GraphvizNotFoundError()
+
+    monkeypatch.setattr(player, "animate", no_dot)
+    result = run_demo(
+        epochs=2, samples=10, progress=False, out=str(tmp_path), stream=io_module.StringIO()
+    )
+    assert (tmp_path / "training.html").is_file() and (tmp_path / "training.gif").is_file()
+    assert any(note.startswith("training film: no chain-rule players") for note in result.notes)
+
+
+def test_demo_without_pillow_writes_the_html_film_and_says_why_no_gif(tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "PIL", None)
+    result = run_demo(
+        epochs=2, samples=10, progress=False, out=str(tmp_path), stream=io_module.StringIO()
+    )
+    assert (tmp_path / "training.html").is_file() and not (tmp_path / "training.gif").exists()
+    assert "training film (GIF): skipped (Pillow not installed: pip install pillow)" in result.notes
+
+
 def test_missing_matplotlib_gives_notes_and_still_writes_the_numbers(tmp_path, monkeypatch, capsys):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.setitem(sys.modules, "matplotlib.figure", None)
@@ -195,8 +259,14 @@ def test_other_binary_datasets_run(tmp_path, capsys, dataset):
     [
         ([], "choose a command: demo, graph"),
         (["train"], "invalid choice: 'train'"),
-        (["demo", "--epochs", "0"], "argument --epochs: expected a positive integer, got '0'"),
-        (["demo", "--epochs", "ten"], "argument --epochs: expected a positive integer, got 'ten'"),
+        (
+            ["demo", "--epochs", "0"],
+            "argument --epochs: expected a positive integer, at most 100,000, got '0'",
+        ),
+        (
+            ["demo", "--epochs", "ten"],
+            "argument --epochs: expected a positive integer, at most 100,000, got 'ten'",
+        ),
         (
             ["demo", "--hidden", "16,x"],
             "argument --hidden: expected comma-separated positive layer sizes",
@@ -208,8 +278,14 @@ def test_other_binary_datasets_run(tmp_path, capsys, dataset):
         (["demo", "--lr", "-0.1"], "argument --lr: expected a number > 0, got '-0.1'"),
         (["demo", "--lr", "nan"], "argument --lr: expected a number > 0, got 'nan'"),
         (["demo", "--seed", "x"], "argument --seed: invalid int value: 'x'"),
-        (["demo", "--samples", "1"], "argument --samples: expected an integer >= 2, got '1'"),
-        (["demo", "--samples", "x"], "argument --samples: expected an integer >= 2, got 'x'"),
+        (
+            ["demo", "--samples", "1"],
+            "argument --samples: expected an integer >= 2, at most 10,000, got '1'",
+        ),
+        (
+            ["demo", "--samples", "x"],
+            "argument --samples: expected an integer >= 2, at most 10,000, got 'x'",
+        ),
         (["demo", "--bogus"], "unrecognized arguments: --bogus"),
     ],
 )
@@ -304,7 +380,12 @@ def test_graph_svg_is_the_one_sample_loss_after_backward_grouped_by_neuron(tmp_p
     fake = FakeViz()
     monkeypatch.setitem(sys.modules, "autograd_mini.viz", fake)
     result = run_demo(
-        epochs=1, samples=10, progress=False, out=str(tmp_path), stream=io_module.StringIO()
+        epochs=1,
+        samples=10,
+        progress=False,
+        out=str(tmp_path),
+        stream=io_module.StringIO(),
+        film=False,  # the fake viz draws graphs only
     )
     ((label, op, group, leaf_grads),) = fake.calls
     assert (label, op, group) == ("loss", "hinge", "neuron")
@@ -334,7 +415,12 @@ def test_graph_svg_for_blobs_uses_cross_entropy_and_leaves_grads_clear(tmp_path,
 def test_graph_svg_without_graphviz_is_a_note(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "autograd_mini.viz", FakeViz(fail=True))
     result = run_demo(
-        epochs=1, samples=10, progress=False, out=str(tmp_path), stream=io_module.StringIO()
+        epochs=1,
+        samples=10,
+        progress=False,
+        out=str(tmp_path),
+        stream=io_module.StringIO(),
+        film=False,  # the fake viz draws graphs only
     )
     assert any("Graphviz 'dot' not found" in note for note in result.notes)
     assert not (tmp_path / "loss_graph.svg").exists()

@@ -82,9 +82,9 @@ def test_bad_input_exits_2_with_one_line(
     assert not output.exists() and not (tmp_path / "pwned").exists()
 
 
-def test_unwritable_output_exits_1(tmp_path: Path) -> None:
+def test_unwritable_output_exits_3(tmp_path: Path) -> None:
     status, _, err = run("a", ["a=1"], str(tmp_path / "missing" / "graph.dot"))
-    assert status == 1 and "cannot write" in err
+    assert status == 3 and "cannot write" in err and "graph.dot" in err
 
 
 def test_argparse_wiring() -> None:

@@ -190,7 +190,7 @@ def test_jupyterlab_shows_every_saved_picture_of_an_untrusted_lesson(
 ) -> None:
     server, page, external = lab
     try:
-        open_notebook(page, server, path.name)
+        open_notebook(page, server, path.name, len(saved_outputs(read(path))))
         shown = rendered_outputs(page)
     finally:
         close_sessions(server)
@@ -213,7 +213,7 @@ def test_a_trusted_lesson_plays_its_player_in_place_of_the_picture(
     shutil.copy(lesson, server.root / name)
     server.trust(name)
     try:
-        open_notebook(page, server, name)
+        open_notebook(page, server, name, len(saved_outputs(read(lesson))))
         shown = rendered_outputs(page)
         players = [cell for cell in shown if any(o["controls"] for o in cell)]
         assert len(players) == 1

@@ -20,7 +20,7 @@ from autograd_mini.recording import (
     Recorder,
     Recording,
 )
-from autograd_mini.train import evaluate, fit
+from autograd_mini.train import TrainingDiverged, evaluate, fit
 
 
 def nested_params(model):
@@ -188,7 +188,7 @@ def test_adam_state_is_recorded_in_the_models_shape():
     last = history.recording.steps[-1]
     flat_m = [x for layer in last.optimizer_state["m_weights"] for row in layer for x in row]
     weight_positions = [i for i, (name, _) in enumerate(model.named_parameters()) if ".w." in name]
-    assert flat_m == [optimizer._m[i] for i in weight_positions]
+    assert flat_m == [optimizer.buffers()["m"][i] for i in weight_positions]
     assert history.recording.steps[0].optimizer_state is None
 
 
@@ -199,7 +199,9 @@ def test_optimizer_state_follows_the_model_whatever_order_the_optimizer_holds():
     optimizer = Adam(list(reversed(model.parameters())), lr=0.01)
     history = fit(model, X, y, optimizer=optimizer, epochs=2, progress=False, record=True)
     last = history.recording.steps[-1]
-    expected = dict(zip(reversed([name for name, _ in named]), optimizer._v, strict=True))
+    expected = dict(
+        zip(reversed([name for name, _ in named]), optimizer.buffers()["v"], strict=True)
+    )
     flat_v = [x for layer in last.optimizer_state["v_weights"] for row in layer for x in row]
     assert flat_v == [expected[name] for name, _ in named if ".w." in name]
     flat_vb = [x for layer in last.optimizer_state["v_biases"] for x in layer]
@@ -354,9 +356,10 @@ def test_a_diverged_fit_ends_the_recording_on_the_failed_step():
     X, y = make_moons(30, noise=0.1, seed=0)
     model = MLP(2, [8, 8, 1], seed=0)
     recorder = Recorder(model)
-    with pytest.raises(OverflowError, match="training diverged"):
+    with pytest.raises(TrainingDiverged, match="training diverged") as caught:
         fit(model, X, y, optimizer=SGD(model, lr=1e150), epochs=50, progress=False, record=recorder)
     recording = recorder.recording
+    assert caught.value.history.recording == recording  # also where fit's error keeps it
     assert recording.diverged is not None and recording.diverged.startswith("training diverged at")
     last, before = recording.steps[-1], recording.steps[-2]
     assert f"at step {last.step} " in recording.diverged
@@ -408,6 +411,21 @@ def test_json_round_trip_is_exact_and_plain_json():
     assert document["format"] == "autograd_mini.recording" and document["version"] == 1
     assert Recording.from_json(text) == history.recording
     assert history.recording.loss_name == "cross_entropy"
+
+
+def test_save_and_load_round_trip_and_a_bad_path_is_one_clear_error(tmp_path):
+    recording = run_plain_loop(5, budget=4)
+    path = tmp_path / "run.json"
+    recording.save(path)
+    assert Recording.load(path) == recording
+    with pytest.raises(FileNotFoundError, match=r"Recording\.save"):
+        recording.save(tmp_path / "missing" / "run.json")
+    with pytest.raises(IsADirectoryError, match=r"Recording\.save"):
+        recording.save(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run.json"]  # no temporary left
+    (tmp_path / "model.json").write_text('{"format": "autograd_mini.model"}')
+    with pytest.raises(ValueError, match=r"format is 'autograd_mini\.model'"):
+        Recording.load(tmp_path / "model.json")
 
 
 @pytest.mark.parametrize(

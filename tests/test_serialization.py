@@ -102,20 +102,13 @@ def _crash(*args: object, **kwargs: object) -> None:
 
 def _crash_in_write(monkeypatch: pytest.MonkeyPatch) -> None:
     # Fail while the bytes are being written: the temp file holds half a document.
-    real_fdopen = os.fdopen
+    real_write = os.write
 
-    def fdopen(fd: int, *args: Any, **kwargs: Any) -> Any:
-        handle = real_fdopen(fd, *args, **kwargs)
-        real_write = handle.write
+    def write(fd: int, data: Any) -> int:
+        real_write(fd, bytes(data[: len(data) // 2]))
+        raise _Crash("disk full")
 
-        def write(text: str) -> int:
-            real_write(text[: len(text) // 2])
-            raise _Crash("disk full")
-
-        handle.write = write
-        return handle
-
-    monkeypatch.setattr(os, "fdopen", fdopen)
+    monkeypatch.setattr(os, "write", write)
 
 
 CRASHES: dict[str, Callable[[pytest.MonkeyPatch], None]] = {
@@ -510,8 +503,17 @@ def test_pathlib_and_str_paths(tmp_path):
 @pytest.mark.parametrize(
     ("where", "error", "message"),
     [
-        ("missing", FileNotFoundError, "save: directory '{base}/missing' does not exist"),
-        ("file.txt", NotADirectoryError, "save: '{base}/file.txt' is not a directory"),
+        (
+            "missing",
+            FileNotFoundError,
+            "save: cannot write '{base}/missing/model.json': "
+            "directory '{base}/missing' does not exist",
+        ),
+        (
+            "file.txt",
+            NotADirectoryError,
+            "save: cannot write '{base}/file.txt/model.json': '{base}/file.txt' is not a directory",
+        ),
     ],
 )
 def test_save_into_a_bad_directory_names_the_callers_path(tmp_path, where, error, message):
@@ -524,7 +526,7 @@ def test_save_into_a_bad_directory_names_the_callers_path(tmp_path, where, error
 
 
 def test_save_onto_a_directory_is_refused_by_name(tmp_path):
-    with pytest.raises(IsADirectoryError, match=r"save: '.*' is a directory, not a file"):
+    with pytest.raises(IsADirectoryError, match=r"save: cannot write '.*': it is a directory"):
         save(Neuron(1, seed=0), tmp_path)
     assert os.listdir(tmp_path) == []
 
@@ -544,10 +546,14 @@ def test_os_errors_about_the_temp_file_name_the_target_and_leave_nothing(tmp_pat
 
 
 def test_a_refused_temp_file_names_the_target(tmp_path, monkeypatch):
-    def refused_mkstemp(prefix, suffix, dir):
-        raise PermissionError(13, "Permission denied", os.path.join(dir, prefix + "x" + suffix))
+    real_open = os.open
 
-    monkeypatch.setattr(_files.tempfile, "mkstemp", refused_mkstemp)
+    def refused_open(path, flags, mode=0o777, **kwargs):
+        if str(path).endswith(".tmp"):
+            raise PermissionError(13, "Permission denied", path)
+        return real_open(path, flags, mode, **kwargs)
+
+    monkeypatch.setattr(os, "open", refused_open)
     with pytest.raises(PermissionError, match=r"^save: cannot write '.*model.json': Permission"):
         save(Neuron(1, seed=0), tmp_path / "model.json")
 

@@ -375,7 +375,7 @@ def test_crash_while_saving_an_animation_keeps_the_old_player(
     if where == "rename":
         monkeypatch.setattr(os, "replace", crash)
     else:
-        monkeypatch.setattr(Path, "write_text", crash)
+        monkeypatch.setattr(os, "write", crash)
     with pytest.raises(Crash):
         animate(z).save(path)
     assert path.read_bytes() == old_bytes

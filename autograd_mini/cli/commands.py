@@ -8,8 +8,10 @@ Subcommands:
 Each subcommand is a pair of functions, `_add_<name>_parser(subparsers)` and
 `_run_<name>(args) -> int`, listed in `_COMMANDS`; add a command by adding a
 pair. Exit status: 0 on success, 1 when `demo`'s training diverged (a hint on
-stdout), 2 on bad arguments or input (one line on stderr, never a traceback),
-130 when interrupted.
+stdout) or `graph` finds no Graphviz, 2 on bad arguments or input (one line on
+stderr, never a traceback), 3 when an output file could not be written (one
+line naming it; no file of the run is left, whole or partial), 130 when
+interrupted.
 
 Imports `autograd_mini.cli.demo` (and through it the training modules) and, for
 `graph`, `autograd_mini.cli.graph`.
@@ -27,11 +29,25 @@ from collections.abc import Callable, Sequence
 from typing import NoReturn
 
 from autograd_mini import __version__
-from autograd_mini.cli.demo import DATASETS, DIVERGENCE_FACTOR, OPTIMIZERS, run_demo
+from autograd_mini.cli.demo import (
+    DATASETS,
+    DIVERGENCE_FACTOR,
+    MAX_EPOCH_GRAPH,
+    MAX_EPOCHS,
+    MAX_HIDDEN_LAYERS,
+    MAX_LAYER_SIZE,
+    MAX_SAMPLES,
+    OPTIMIZERS,
+    epoch_graph_size,
+    run_demo,
+)
 
-__all__ = ["main"]
+__all__ = ["EXIT_CANNOT_WRITE", "main"]
 
 PROG = "autograd-mini"
+
+EXIT_CANNOT_WRITE = 3
+"""Exit status when an output file could not be written (nothing partial is left)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,13 +62,15 @@ class _Parser(argparse.ArgumentParser):
 # ----------------------------------------------------------------------------
 
 
-def _positive_int(text: str) -> int:
+def _epoch_count(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+        value = 0
+    if not 1 <= value <= MAX_EPOCHS:
+        raise argparse.ArgumentTypeError(
+            f"expected a positive integer, at most {MAX_EPOCHS:,}, got {_excerpt(text)}"
+        )
     return value
 
 
@@ -62,8 +80,10 @@ def _sample_count(text: str) -> int:
         value = int(text)
     except ValueError:
         value = 0
-    if value < 2:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 2, got {text!r}")
+    if not 2 <= value <= MAX_SAMPLES:
+        raise argparse.ArgumentTypeError(
+            f"expected an integer >= 2, at most {MAX_SAMPLES:,}, got {_excerpt(text)}"
+        )
     return value
 
 
@@ -75,9 +95,22 @@ def _layer_sizes(text: str) -> list[int]:
         sizes = []
     if not sizes or any(s < 1 for s in sizes):
         raise argparse.ArgumentTypeError(
-            f"expected comma-separated positive layer sizes such as 16,16, got {text!r}"
+            f"expected comma-separated positive layer sizes such as 16,16, got {_excerpt(text)}"
+        )
+    if len(sizes) > MAX_HIDDEN_LAYERS:
+        raise argparse.ArgumentTypeError(
+            f"at most {MAX_HIDDEN_LAYERS} hidden layers, got {len(sizes)}"
+        )
+    if max(sizes) > MAX_LAYER_SIZE:
+        raise argparse.ArgumentTypeError(
+            f"a layer has at most {MAX_LAYER_SIZE} units, got {_excerpt(str(max(sizes)))}"
         )
     return sizes
+
+
+def _excerpt(text: str) -> str:
+    """`text` quoted, cut short if long: an argument can be megabytes."""
+    return repr(text) if len(text) <= 40 else f"{text[:40]!r}... ({len(text):,} characters)"
 
 
 def _positive_float(text: str) -> float:
@@ -108,14 +141,18 @@ def _add_demo_parser(subparsers: argparse._SubParsersAction[_Parser]) -> None:
             "Exit status: 0 when training finished; 1 when it diverged (the loss overflowed, "
             f"or ended over {DIVERGENCE_FACTOR:g} times the first epoch's): the run prints "
             "'training diverged: try a smaller --lr' and writes no model or pictures; "
-            "2 on bad arguments; 130 when interrupted."
+            "2 on bad arguments; 3 when the output could not be written (one line naming the "
+            "file; none of the run's files is left, whole or partial); 130 when interrupted."
         ),
     )
     p.add_argument(
         "--dataset", choices=list(DATASETS), default="moons", help="toy dataset (default: moons)"
     )
     p.add_argument(
-        "--epochs", type=_positive_int, default=200, help="full-batch epochs (default: 200)"
+        "--epochs",
+        type=_epoch_count,
+        default=200,
+        help=f"full-batch epochs, at most {MAX_EPOCHS:,} (default: 200)",
     )
     # A string default goes through `type` too, so --help shows it as typed.
     p.add_argument(
@@ -123,7 +160,8 @@ def _add_demo_parser(subparsers: argparse._SubParsersAction[_Parser]) -> None:
         type=_layer_sizes,
         default="16,16",
         metavar="SIZES",
-        help="hidden layer sizes (default: 16,16)",
+        help=f"hidden layer sizes, at most {MAX_HIDDEN_LAYERS} layers of {MAX_LAYER_SIZE} "
+        "(default: 16,16)",
     )
     p.add_argument("--optimizer", choices=list(OPTIMIZERS), default="adam", help="(default: adam)")
     p.add_argument(
@@ -138,7 +176,8 @@ def _add_demo_parser(subparsers: argparse._SubParsersAction[_Parser]) -> None:
         "--samples",
         type=_sample_count,
         default=100,
-        help="training points, as many again for testing; at least 2 (default: 100)",
+        help="training points, as many again for testing; at least 2, at most "
+        f"{MAX_SAMPLES:,} (default: 100)",
     )
     p.add_argument("--seed", type=int, default=0, help="seeds data, split and weights (default: 0)")
     p.add_argument(
@@ -148,27 +187,47 @@ def _add_demo_parser(subparsers: argparse._SubParsersAction[_Parser]) -> None:
         help="output directory (default: ./autograd-mini-demo)",
     )
     p.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    p.add_argument(
+        "--no-film",
+        action="store_true",
+        help="do not record the run nor write its film (training.html, training.gif)",
+    )
 
 
 def _run_demo(args: argparse.Namespace) -> int:
     # Same shape as the parser's own errors: "autograd-mini demo: error: argument --out: ...".
     if os.path.exists(args.out) and not os.path.isdir(args.out):
         return _fail(f"argument --out: {args.out!r} exists and is not a directory", "demo")
+    size = epoch_graph_size(args.hidden, args.samples, args.dataset)
+    if size > MAX_EPOCH_GRAPH:
+        return _fail(
+            f"--hidden {','.join(map(str, args.hidden))} with --samples {args.samples} makes "
+            f"a graph of about {size:,} numbers per epoch, at most {MAX_EPOCH_GRAPH:,}: use "
+            "fewer samples or smaller layers",
+            "demo",
+        )
     try:
         os.makedirs(args.out, exist_ok=True)
     except OSError as e:
         return _fail(f"argument --out: cannot create {args.out!r}: {e.strerror or e}", "demo")
-    result = run_demo(
-        dataset=args.dataset,
-        epochs=args.epochs,
-        hidden=args.hidden,
-        optimizer=args.optimizer,
-        seed=args.seed,
-        out=args.out,
-        samples=args.samples,
-        lr=args.lr,
-        progress=not args.no_progress,
-    )
+    try:
+        result = run_demo(
+            dataset=args.dataset,
+            epochs=args.epochs,
+            hidden=args.hidden,
+            optimizer=args.optimizer,
+            seed=args.seed,
+            out=args.out,
+            samples=args.samples,
+            lr=args.lr,
+            progress=not args.no_progress,
+            film=not args.no_film,
+        )
+    except OSError as e:
+        # The writer's message names the file and the reason: "demo: cannot write ...".
+        message = " ".join(str(e).split()).removeprefix("demo: ")
+        print(f"{PROG} demo: error: {message}", file=sys.stderr)
+        return EXIT_CANNOT_WRITE
     return 1 if result.diverged is not None else 0
 
 

@@ -11,8 +11,15 @@ time, and writes into an output directory:
     loss_graph.svg           the loss graph of one sample with its gradients, at
                              the initial weights, grouped by neuron
                              (needs Graphviz)
+    training.html / .gif     the film of the whole run (`viz.animate_training` of
+                             `fit(record=True)`): an offline player and an
+                             animated GIF (needs Pillow); `film=False` skips them
 
 A picture whose optional dependency is missing is replaced by a one-line note.
+Every file's content is made first and then all are written together through
+the package's one file writer (`autograd_mini._files.write_all`): if one cannot
+be written (a full disk, a directory where a file should go) `run_demo` raises
+an OSError naming it and leaves no file of this run, whole or partial.
 When training diverges (an overflow, or a final loss over DIVERGENCE_FACTOR
 times the first epoch's) it prints "training diverged: try a smaller --lr"
 with the reason, writes no file, and the result's `diverged` says why.
@@ -26,6 +33,8 @@ Imports `nn`, `losses`, `optim`, `data`, `train`, `serialization`, `plots` and `
 from __future__ import annotations
 
 import csv
+import io
+import itertools
 import json
 import math
 import os
@@ -36,19 +45,27 @@ from dataclasses import dataclass, field
 from typing import TextIO
 
 from autograd_mini import data, losses, plots
+from autograd_mini._files import write_all, write_atomic
 from autograd_mini.engine import Value
 from autograd_mini.nn import MLP
 from autograd_mini.optim import SGD, Adam, linear_decay
-from autograd_mini.serialization import save
+from autograd_mini.recording import Recording
+from autograd_mini.serialization import to_json
 from autograd_mini.train import History, TrainingDiverged, evaluate, fit
 
 __all__ = [
     "DATASETS",
     "DIVERGENCE_FACTOR",
     "GRAPH_TITLE",
+    "MAX_EPOCHS",
+    "MAX_EPOCH_GRAPH",
+    "MAX_HIDDEN_LAYERS",
+    "MAX_LAYER_SIZE",
+    "MAX_SAMPLES",
     "OPTIMIZERS",
     "DemoResult",
     "Dataset",
+    "epoch_graph_size",
     "run_demo",
 ]
 
@@ -83,6 +100,37 @@ GRAPH_TITLE = "{loss} loss of one training sample ({target}) at the initial weig
 """The title of loss_graph.svg (each node shows its data and its gradient); {target}
 is the sample's class, and for the hinge loss also the -1/+1 label it is scored against."""
 
+MAX_EPOCHS = 100_000
+"""The most epochs `--epochs` accepts."""
+
+MAX_SAMPLES = 10_000
+"""The most training points `--samples` accepts."""
+
+MAX_HIDDEN_LAYERS, MAX_LAYER_SIZE = 8, 512
+"""The most hidden layers `--hidden` accepts, and the most units in one."""
+
+MAX_EPOCH_GRAPH = 10_000_000
+"""The most numbers one full-batch epoch's graph may hold (`epoch_graph_size`).
+
+At a few dozen bytes each (a node, or a weight's slot in a neuron's dot) that
+is under a gigabyte; beyond it the demo would run out of memory, not finish.
+"""
+
+
+def epoch_graph_size(hidden: Sequence[int], samples: int, dataset: str) -> int:
+    """About how many numbers the graph of one full-batch epoch holds.
+
+    Every sample runs every neuron: a dot node with a slot per weight, and an
+    activation node; so samples x (parameters + 2 x units).
+
+    >>> epoch_graph_size([16, 16], 100, "moons")
+    40300
+    """
+    classes = DATASETS[dataset].classes
+    sizes = [2, *hidden, 1 if classes == 2 else classes]
+    parameters = sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+    return samples * (parameters + 2 * sum(sizes[1:]))
+
 
 @dataclass
 class DemoResult:
@@ -110,6 +158,7 @@ def run_demo(
     lr: float | None = None,
     progress: bool = True,
     stream: TextIO | None = None,
+    film: bool = True,
 ) -> DemoResult:
     """Train, evaluate, write the pictures and the model into `out`, print a summary.
 
@@ -124,6 +173,7 @@ def run_demo(
         lr: starting learning rate (default from OPTIMIZERS).
         progress: show the tqdm bar.
         stream: where the summary goes (default stdout).
+        film: record the run and write its film (training.html, training.gif).
     """
     write = (stream or sys.stdout).write
     spec = DATASETS[dataset]
@@ -155,6 +205,7 @@ def run_demo(
             l2=1e-4,
             validation_data=(X_test, y_test),
             lr_schedule=linear_decay(start_lr, start_lr / 50, epochs),
+            record=film,
         )
         diverged = _divergence(history)
     except TrainingDiverged as e:
@@ -174,31 +225,39 @@ def run_demo(
         f"final loss {history.loss[-1]:.4f}, {seconds:.1f} s\n"
     )
 
-    files = result.files
-    files["model"] = os.path.join(out, "model.json")
-    save(model, files["model"])
-    files["loss numbers (CSV)"] = _write_history_csv(history, os.path.join(out, "loss_curve.csv"))
-    files["loss numbers (JSON)"] = _write_history_json(
-        history, os.path.join(out, "loss_curve.json")
-    )
-    for name, path, note in (
-        ("loss curve", *_write_loss_curve(history, os.path.join(out, "loss_curve.svg"))),
+    # Every file's content first, then all of them together: a failure leaves
+    # none of this run's files, rather than some of them or half of one.
+    written: list[tuple[str, str, bytes]] = [
+        ("model", "model.json", to_json(model).encode("utf-8")),
+        ("loss numbers (CSV)", "loss_curve.csv", _history_csv(history)),
+        ("loss numbers (JSON)", "loss_curve.json", _history_json(history)),
+    ]
+    for name, filename, (content, note) in (
+        ("loss curve", "loss_curve.svg", _loss_curve_svg(history)),
         (
             "decision boundary",
-            *_write_decision_boundary(
-                model, X_train, y_train, X_test, y_test, os.path.join(out, "decision_boundary.svg")
-            ),
+            "decision_boundary.svg",
+            _decision_boundary_svg(model, X_train, y_train, X_test, y_test),
         ),
-        (
-            "loss graph (1 sample, initial weights)",
-            _write_bytes(graph_svg, os.path.join(out, "loss_graph.svg")),
-            graph_note,
-        ),
+        ("loss graph (1 sample, initial weights)", "loss_graph.svg", (graph_svg, graph_note)),
     ):
-        if path is not None:
-            files[name] = path
+        if content is not None:
+            written.append((name, filename, content))
         if note is not None:
             result.notes.append(f"{name}: {note}")
+    film_started = time.perf_counter()
+    if history.recording is not None:
+        made, frames, film_notes = _film_files(history.recording, X_train, y_train, X_test, y_test)
+        written.extend(made)
+        result.notes.append(
+            f"training film: {frames} frames of {history.recording.steps[-1].step} steps, "
+            f"made in {time.perf_counter() - film_started:.1f} s (--no-film skips it)"
+        )
+        result.notes.extend(film_notes)
+    write_all([(os.path.join(out, filename), content) for _, filename, content in written], "demo")
+    files = result.files
+    for name, filename, _ in written:
+        files[name] = os.path.join(out, filename)
 
     write(f"wrote into {os.path.abspath(out)}:\n")
     width = max(len(name) for name in files)
@@ -224,6 +283,7 @@ def _divergence(history: History) -> str | None:
 # ----------------------------------------------------------------------------
 
 Written = tuple[str | None, str | None]  # (path written, or a note saying why not)
+Made = tuple[bytes | None, str | None]  # (a file's content, or a note saying why not)
 
 
 def _one_sample_loss(model: MLP, x: Sequence[float], label: int, loss: str) -> Value:
@@ -238,7 +298,10 @@ def _write_graph_svg(
 ) -> Written:
     """The loss graph of one sample with its gradients, as SVG, one cluster per neuron."""
     svg, note = _graph_svg(model, x, y, loss)
-    return _write_bytes(svg, path), note
+    if svg is None:
+        return None, note
+    write_atomic(path, svg, "demo")
+    return path, note
 
 
 def _graph_svg(
@@ -267,31 +330,63 @@ def _graph_svg(
     return (svg if isinstance(svg, bytes) else svg.encode("utf-8")), None
 
 
-def _write_bytes(content: bytes | None, path: str) -> str | None:
-    if content is None:
-        return None
-    with open(path, "wb") as f:
-        f.write(content)
-    return path
-
-
-def _write_history_csv(history: History, path: str) -> str:
+def _history_csv(history: History) -> bytes:
     rows = history.rows()
-    with open(path, "w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
-        writer.writeheader()
-        writer.writerows(rows)
-    return path
+    text = io.StringIO(newline="")
+    writer = csv.DictWriter(text, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return text.getvalue().encode("utf-8")
 
 
-def _write_history_json(history: History, path: str) -> str:
-    with open(path, "w", encoding="utf-8") as f:
-        json.dump({"epochs": history.rows(), "seconds": history.seconds}, f, indent=1)
-        f.write("\n")
-    return path
+def _history_json(history: History) -> bytes:
+    document = {"epochs": history.rows(), "seconds": history.seconds}
+    return (json.dumps(document, indent=1) + "\n").encode("utf-8")
 
 
-def _write_loss_curve(history: History, path: str) -> Written:
+def _film_files(
+    recording: Recording,
+    X_train: list[list[float]],
+    y_train: list[int],
+    X_test: list[list[float]],
+    y_test: list[int],
+) -> tuple[list[tuple[str, str, bytes]], int, list[str]]:
+    """training.html and training.gif as (name, file name, content), the film's number
+    of frames, and notes on what is missing (no Graphviz: the chain-rule players; no
+    Pillow: the GIF)."""
+    import graphviz
+
+    from autograd_mini.viz import animate_training
+
+    notes = []
+    title = "autograd-mini demo: watch it learn"
+    validation = (X_test, y_test)
+    try:
+        film = animate_training(
+            recording, X_train, y_train, validation_data=validation, title=title
+        )
+    except graphviz.ExecutableNotFound:
+        film = animate_training(
+            recording,
+            X_train,
+            y_train,
+            validation_data=validation,
+            title=title,
+            chain_rule_frames=0,
+        )
+        notes.append(
+            "training film: no chain-rule players (Graphviz 'dot' not found; install it: "
+            "sudo apt-get install graphviz)"
+        )
+    made = [("training film (HTML player)", "training.html", film.to_html().encode("utf-8"))]
+    try:
+        made.append(("training film (GIF)", "training.gif", film.to_gif()))
+    except ImportError:
+        notes.append("training film (GIF): skipped (Pillow not installed: pip install pillow)")
+    return made, len(film), notes
+
+
+def _loss_curve_svg(history: History) -> Made:
     try:
         # The demo's validation data is its test set, only reported, never tuned on.
         fig = plots.loss_curve_figure(history, validation_name="test")
@@ -300,21 +395,18 @@ def _write_loss_curve(history: History, path: str) -> Written:
             None,
             f"skipped (matplotlib not installed: {plots.INSTALL_HINT}); numbers are in the CSV",
         )
-    plots.save_svg(fig, path)
-    return path, None
+    return plots.svg_bytes(fig), None
 
 
-def _write_decision_boundary(
+def _decision_boundary_svg(
     model: MLP,
     X_train: list[list[float]],
     y_train: list[int],
     X_test: list[list[float]],
     y_test: list[int],
-    path: str,
-) -> Written:
+) -> Made:
     try:
         fig = plots.decision_boundary_figure(model, X_train, y_train, X_test, y_test)
     except ImportError:
         return None, f"skipped (matplotlib not installed: {plots.INSTALL_HINT})"
-    plots.save_svg(fig, path)
-    return path, None
+    return plots.svg_bytes(fig), None

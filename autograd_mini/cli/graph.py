@@ -5,8 +5,11 @@
 `run_graph(...)` does the work: parse EXPR safely (`autograd_mini.cli.expression`,
 never eval), run `backward()`, print the result and every variable's gradient
 (with a warning on stderr for a variable the expression does not use), write
-the picture and optionally the animation player. Bad input prints one line to
-stderr and returns 2; a missing Graphviz or an unwritable file returns 1.
+the picture and optionally the animation player, both through the package's
+one file writer, together or not at all. Bad input (and -o and --animate
+naming one file) prints one line to stderr and returns 2; a missing Graphviz
+returns 1; a file that cannot be written (a directory, FIFO or device at the
+path, a full disk) prints one line naming it and returns 3.
 
 Imports `autograd_mini.cli.expression` and `autograd_mini.viz`.
 
@@ -29,6 +32,7 @@ from typing import TextIO
 
 import graphviz
 
+from autograd_mini._files import same_file, write_all
 from autograd_mini.cli.expression import (
     ExpressionError,
     function_usages,
@@ -54,7 +58,7 @@ __all__ = [
 OUTPUT_FORMATS = ("svg", "png", "pdf", "dot")
 """Picture formats, chosen by the output file's suffix (.gv is DOT too)."""
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_CANNOT_WRITE = 0, 1, 2, 3
 
 ROOT_NAME = "out"
 """What the expression's result is called in the picture and captions (d out/d a)."""
@@ -191,8 +195,8 @@ def run_graph(
 
     Returns:
         0 on success (also when a --set variable is unused: that only warns),
-        2 on bad input (one line on stderr), 1 when Graphviz is missing or a
-        file cannot be written.
+        2 on bad input (one line on stderr), 1 when Graphviz is missing, 3 when
+        a file cannot be written (then neither file is written).
 
     >>> import os, tempfile
     >>> target = os.path.join(tempfile.mkdtemp(), "graph.dot")  # .dot: no Graphviz needed
@@ -218,6 +222,11 @@ def run_graph(
         if rankdir not in RANKDIRS:
             raise ExpressionError(f"--rankdir: must be one of {RANKDIRS}, got {rankdir!r}")
         picture_format = _format_of(output)
+        if animate_path is not None and same_file(output, animate_path):
+            raise ExpressionError(
+                f"--animate: {animate_path!r} is the same file as -o {output!r}; "
+                "give the player its own file"
+            )
         named = _NAMED_RESULT.match(expr)
         root_name = ROOT_NAME if ROOT_NAME not in variables else f"{ROOT_NAME}_"
         if named:
@@ -247,14 +256,13 @@ def run_graph(
         print(f"  d{root_name}/d{name} = {format_number(grad)}", file=out)
     try:
         dot = draw_graph(root, rankdir=rankdir)
-        if picture_format == "dot":
-            Path(output).write_text(dot.source, encoding="utf-8")
-        else:
-            Path(output).write_bytes(dot.pipe(format=picture_format))
-        print(f"wrote {output}", file=out)
+        picture = dot.source if picture_format == "dot" else dot.pipe(format=picture_format)
+        files: list[tuple[str, str | bytes]] = [(output, picture)]
         if animate_path is not None:
-            animate(root, rankdir=rankdir).save(animate_path)
-            print(f"wrote {animate_path}", file=out)
+            files.append((animate_path, animate(root, rankdir=rankdir).to_html()))
+        write_all(files, "graph")
+        for path, _ in files:
+            print(f"wrote {path}", file=out)
     except graphviz.ExecutableNotFound:
         print(
             "autograd-mini graph: error: Graphviz 'dot' not found; install it "
@@ -263,8 +271,10 @@ def run_graph(
         )
         return EXIT_FAILED
     except OSError as error:
-        print(f"autograd-mini graph: error: cannot write: {_one_line(error)}", file=err)
-        return EXIT_FAILED
+        # The writer's message names the file and the reason: "graph: cannot write ...".
+        message = _one_line(error).removeprefix("graph: ")
+        print(f"autograd-mini graph: error: {message}", file=err)
+        return EXIT_CANNOT_WRITE
     return EXIT_OK
 
 

@@ -5,7 +5,9 @@ quoted strings, Graphviz record labels (where ``{ } | < >`` and spaces are
 syntax) and HTML/SVG. Each function here returns text that shows *literally*
 what the user wrote and can never end a string, open a field or inject markup.
 Control characters, lone surrogates and XML-forbidden code points are replaced
-by visible escapes first, because they would make the SVG invalid XML.
+by visible escapes first, because they would make the SVG invalid XML; so are
+bidirectional controls and the Unicode line/paragraph separators, which would
+reorder a label's neighbours or split a table line without being seen.
 
 Imports nothing from the package.
 
@@ -37,6 +39,9 @@ MAX_LABEL_CHARS = 60
 # C0/C1 controls except newline, XML-forbidden U+FFFE/U+FFFF, and lone surrogates
 # (which cannot even be encoded as UTF-8 on the way to `dot`).
 _UNSAFE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
+# Invisible, yet they move text: bidi embeddings, overrides, isolates and marks
+# reorder what follows them; U+2028/U+2029 end a line (str.splitlines, editors).
+_LAYOUT = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 _RECORD_SPECIAL = re.compile(r"([{}|<>\" ])")
 
 
@@ -58,6 +63,7 @@ def clean_text(text: str, max_chars: int = MAX_LABEL_CHARS) -> str:
     'xxx…'
     """
     text = _UNSAFE.sub(_visible_escape, text)
+    text = _LAYOUT.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     if len(text) > max_chars:
         text = text[: max_chars - 1] + "…"
     return text

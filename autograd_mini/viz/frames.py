@@ -294,8 +294,10 @@ def _forward_caption(box: Box, names: dict[int, str]) -> str:
 
 def _backward_caption(box: Box, steps: list[Step], root_name: str) -> str:
     if box.kind != "value":
-        count = sum(len(s.parents) for s in steps)
-        return f"{box.title}: the chain rule runs through {len(steps)} nodes ({count} products)."
+        # Counted from the box, not the steps: animate bundles a group's steps into one.
+        computed = [v for v in box.members if v.parents]
+        count = sum(len(v.parents) for v in computed)
+        return f"{box.title}: the chain rule runs through {len(computed)} nodes ({count} products)."
     step = steps[0]
     d = f"d{root_name}/d"
     node = term(step.name)

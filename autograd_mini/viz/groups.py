@@ -2,7 +2,9 @@
 
 `nn` tags every node a neuron builds, and its parameters, with the module's
 dotted name in `Value.scope` (for example "layers.0.neurons.3"). Grouping only
-reads that tag: there is no registry.
+reads that tag: there is no registry. Two models built alike share those
+names; nn's tag also carries a model number (`nn.Scope.model`), so their
+groups stay apart, titled "model 1: layers.0" and "model 2: layers.0".
 
 Imports `autograd_mini.engine` and `autograd_mini.viz.escape`.
 
@@ -14,12 +16,25 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Union
 
 from autograd_mini.engine import Value
 from autograd_mini.viz.escape import format_number
 
-__all__ = ["GROUPS", "GROUP_DATA", "GROUP_GRAD", "describe_group", "group_key"]
+__all__ = [
+    "GROUPS",
+    "GROUP_DATA",
+    "GROUP_GRAD",
+    "GroupId",
+    "GroupNames",
+    "describe_group",
+    "group_id",
+    "group_key",
+]
+
+GroupId = tuple[Union[int, None], str]
+"""A group: (the model number of its scope or None, its dotted name)."""
 
 GROUPS: tuple[str | None, ...] = (None, "neuron", "layer")
 """Grouping levels, from most detailed to most summarised."""
@@ -53,6 +68,41 @@ def group_key(scope: str | None, group: str | None) -> str | None:
         # A lone Layer: its neurons are "neurons.N", so the layer is what comes before.
         return scope[: neuron.start(1)].rstrip(".") or "layer"
     return scope
+
+
+def group_id(scope: str | None, group: str | None) -> GroupId | None:
+    """The group of a node with this `scope`: its model and `group_key`, or None.
+
+    >>> group_id("layers.0.neurons.3", "layer")
+    (None, 'layers.0')
+    """
+    key = group_key(scope, group)
+    return None if key is None else (getattr(scope, "model", None), key)
+
+
+class GroupNames:
+    """Titles for groups: the dotted name, and which model when a picture has several.
+
+    Models are numbered 1, 2, ... in the order their scopes first appear in
+    `scopes`, so a picture's titles do not depend on how many models the
+    process built before.
+
+    >>> names = GroupNames(["a", "b"])
+    >>> names.title((None, "layers.0"))
+    'layers.0'
+    """
+
+    def __init__(self, scopes: Iterable[str | None]) -> None:
+        self.numbers: dict[int | None, int] = {}
+        for scope in scopes:
+            if scope:
+                self.numbers.setdefault(getattr(scope, "model", None), len(self.numbers) + 1)
+
+    def title(self, group: GroupId) -> str:
+        model, key = group
+        if len(self.numbers) < 2:
+            return key
+        return f"model {self.numbers.get(model, 0)}: {key}"
 
 
 def describe_group(

@@ -31,6 +31,7 @@ from pathlib import Path
 
 import graphviz
 
+from autograd_mini._files import write_atomic
 from autograd_mini.engine import Value
 from autograd_mini.viz.escape import html_text
 from autograd_mini.viz.frames import plan_frames
@@ -38,7 +39,7 @@ from autograd_mini.viz.graph import RANKDIRS, scene_to_digraph
 from autograd_mini.viz.notebook import show_player
 from autograd_mini.viz.scene import build_scene, require_value
 from autograd_mini.viz.svgstyle import SvgStyler, apply_patch
-from autograd_mini.viz.trace import node_names, trace_backward
+from autograd_mini.viz.trace import drawn_names, drawn_trace, final_grads
 
 __all__ = ["Animation", "Frame", "GraphvizNotFoundError", "animate", "player_template"]
 
@@ -220,19 +221,12 @@ class Animation:
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the standalone player to `path` (UTF-8) and return the path.
 
-        The file is written next to its destination and renamed into place, so
-        an interrupted save never leaves half a player behind.
+        Through the package's one file writer (`autograd_mini._files`): all or
+        nothing, through a symlink, keeping an existing file's permissions, and
+        refusing a directory, FIFO or device with an error naming `path`.
         """
-        target = Path(path)
-        temporary = target.with_name(f".{target.name}.tmp")
-        try:
-            temporary.write_text(self.to_html(), encoding="utf-8")
-            os.replace(temporary, target)
-        except BaseException:
-            # A failed save leaves the old player, and no half-written temporary file.
-            temporary.unlink(missing_ok=True)
-            raise
-        return target
+        write_atomic(path, self.to_html(), "Animation.save")
+        return Path(path)
 
 
 def animate(
@@ -291,21 +285,21 @@ def animate(
         raise ValueError(f"animate: unknown rankdir {rankdir!r} (must be one of {RANKDIRS})")
     if lr is not None and (isinstance(lr, bool) or not isinstance(lr, (int, float)) or lr <= 0):
         raise ValueError(f"animate: lr must be a number > 0, got {lr!r}")
-    trace = trace_backward(root)
-    final: dict[int, float] = {id(root): trace[0].upstream_grad if trace else 1.0}
-    for step in trace:
-        for parent, total in zip(step.parents, step.parent_grads):
-            final[id(parent)] = total
+    # Bounded like draw_graph: one float per node, and Steps only for what is drawn.
+    final = final_grads(root)
     scene = build_scene(
         root, group=group, max_nodes=max_nodes, grad_of=lambda v: final.get(id(v), 0.0)
     )
+    final.clear()  # the boxes hold their numbers now; the replay below needs its own
+    names = drawn_names(root, scene)
+    trace = drawn_trace(root, scene, names)
     digraph = scene_to_digraph(scene, rankdir=rankdir, root_key=scene.box_of[id(root)])
     try:
         svg = digraph.pipe(format="svg", encoding="utf-8")
     except graphviz.ExecutableNotFound:
         raise GraphvizNotFoundError() from None
     styler = SvgStyler(svg)
-    states = plan_frames(scene, trace, node_names(root), root, lr=lr, parameters=parameters)
+    states = plan_frames(scene, trace, names, root, lr=lr, parameters=parameters)
     if scene.caption:
         states[0].caption += f"\n({scene.caption})"
     frames = [Frame(state.caption, state.phase, styler.patch(state)) for state in states]

@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from autograd_mini.engine import Value
 from autograd_mini.viz.escape import format_number
-from autograd_mini.viz.groups import GROUPS, describe_group, group_key
+from autograd_mini.viz.groups import GROUPS, GroupId, GroupNames, describe_group, group_id
 
 __all__ = [
     "MAX_AUTO_EDGES",
@@ -101,7 +101,8 @@ class OpNode:
 
 @dataclass
 class Edge:
-    """An arrow; `count` > 1 means it stands for that many distinct Values."""
+    """An arrow; `count` > 1 means it stands for that many distinct Values (into or
+    out of a group), or for that many uses of one Value (`a + a`, `Value.sum([x] * n)`)."""
 
     key: str
     tail: str
@@ -208,8 +209,8 @@ def _size_at_least(order: list[Value], group: str | None, collapse: bool) -> int
     """A cheap lower bound on `_grouped_scene(...).size`: one box per group or lone value."""
     if group is None or not collapse:
         return len(order)
-    keys = {group_key(v.scope, group) for v in order}
-    lone = sum(1 for v in order if group_key(v.scope, group) is None)
+    keys = {group_id(v.scope, group) for v in order}
+    lone = sum(1 for v in order if group_id(v.scope, group) is None)
     return len(keys - {None}) + lone
 
 
@@ -316,13 +317,14 @@ def _grouped_scene(
     boxes: dict[str, Box] = {}
     clusters: dict[str, list[str]] = {}
     op_nodes: list[OpNode] = []
-    group_boxes: dict[str, Box] = {}
+    group_boxes: dict[GroupId, Box] = {}
+    names = GroupNames(v.scope for v in order)
     for index, v in enumerate(order):
-        key = group_key(v.scope, group)
+        key = group_id(v.scope, group)
         if key is not None and collapse:
             box = group_boxes.get(key)
             if box is None:
-                box = Box(f"g{len(group_boxes)}", "group", key, "", "", "", [])
+                box = Box(f"g{len(group_boxes)}", "group", names.title(key), "", "", "", [])
                 group_boxes[key] = box
                 boxes[box.key] = box
             box.members.append(v)
@@ -334,7 +336,7 @@ def _grouped_scene(
         if box.op_key is not None:
             op_nodes.append(OpNode(box.op_key, v.op, box.key))
         if key is not None:
-            clusters.setdefault(key, []).extend(k for k in (box.key, box.op_key) if k)
+            clusters.setdefault(names.title(key), []).extend(k for k in (box.key, box.op_key) if k)
     used_outside = {
         id(parent) for v in order for parent in v.parents if box_of[id(parent)] != box_of[id(v)]
     }
@@ -344,9 +346,9 @@ def _grouped_scene(
         )
         if group == "neuron":
             # Neurons of one layer sit in one cluster, so the layers line up.
-            layer = group_key(key, "layer")
-            if layer is not None and layer != key:
-                clusters.setdefault(layer, []).append(box.key)
+            layer = group_id(key[1], "layer")
+            if layer is not None and layer[1] != key[1]:
+                clusters.setdefault(names.title((key[0], layer[1])), []).append(box.key)
     edges = _edges(order, boxes, box_of)
     # Boxes follow the forward pass: a group takes its place with its first computed member.
     position = {id(v): i for i, v in enumerate(order)}
@@ -423,11 +425,18 @@ def _edges(order: list[Value], boxes: dict[str, Box], box_of: dict[int, str]) ->
     for v in order:
         head_box = boxes[box_of[id(v)]]
         head = head_box.op_key or head_box.key
+        repeated: dict[str, Edge] = {}
         for parent in v.parents:
             tail = box_of[id(parent)]
             if head_box.kind == "value" and boxes[tail].kind == "value":
-                # One arrow per parent, in parent order (a + a draws two arrows).
-                edges.append(Edge(f"e{len(edges)}", tail, head))
+                # One arrow per parent, in parent order; a parent used again counts
+                # on its arrow (a + a: one arrow x2), so arrows never outnumber
+                # pairs of drawn boxes (Value.sum([x] * 10**5) would draw 10**5).
+                if tail in repeated:
+                    repeated[tail].count += 1
+                else:
+                    repeated[tail] = Edge(f"e{len(edges)}", tail, head)
+                    edges.append(repeated[tail])
             elif tail != head_box.key:
                 # Into or out of a group (or the '… more' box): one arrow per pair
                 # of boxes, counting the distinct Values it carries.

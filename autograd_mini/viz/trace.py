@@ -2,9 +2,9 @@
 
 `backward()` visits the nodes in reverse topological order and, for each one,
 adds ``local_grad * upstream_grad`` to every parent's grad. `trace_backward`
-reads that walk step by step from the engine (`engine.backward_steps`, which
-keeps its gradients in a private table and never touches `.grad`), so its
-numbers are the ones `backward()` computes. The result prints as an aligned table and renders as an
+replays exactly that loop on a private dict of gradients (it never touches
+`.grad`) and records each multiplication, so its numbers are the ones
+`backward()` computes. The result prints as an aligned table and renders as an
 HTML table in Jupyter.
 
 Imports `autograd_mini.engine` and `autograd_mini.viz.escape` / `.scene`.
@@ -19,11 +19,12 @@ step  node  op  upstream  parent  local  contribution  parent grad
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from autograd_mini.engine import Value, _check_real, backward_steps
 from autograd_mini.viz.escape import clean_text, format_number, html_text
-from autograd_mini.viz.scene import reading_order, require_value, short_scope
+from autograd_mini.viz.scene import Scene, reading_order, require_value, short_scope
 
 __all__ = ["Step", "Trace", "node_names", "trace_backward"]
 
@@ -151,11 +152,13 @@ def _one_line(cell: str) -> str:
     return clean_text(cell, 10_000).replace("\n", "\\n")
 
 
-def node_names(root: Value) -> dict[int, str]:
+def node_names(root: Value, only: Collection[int] | None = None) -> dict[int, str]:
     """Display names by `id(value)`: the label, prefixed by its short scope; "#k" if unlabeled.
 
     k is the node's position in `reading_order(root)`, the same number as the
-    node's id ("v" + k) in `draw_graph`'s SVG.
+    node's id ("v" + k) in `draw_graph`'s SVG. With `only` (ids), just those
+    nodes are named (the numbers still count every node), which keeps the
+    names of a huge graph's picture small.
 
     >>> from autograd_mini import Value
     >>> x = Value(1.0, label="x"); y = x + 1
@@ -164,6 +167,8 @@ def node_names(root: Value) -> dict[int, str]:
     """
     names: dict[int, str] = {}
     for k, v in enumerate(reading_order(root)):
+        if only is not None and id(v) not in only:
+            continue
         label = clean_text(v.label, 40)
         scope = short_scope(v.scope)
         if label and scope:
@@ -198,26 +203,138 @@ def trace_backward(root: Value, gradient: float = 1.0) -> Trace:
     names = node_names(root)
     seed = _check_real(gradient, "trace_backward")
     trace = Trace()
-    # The engine's own walk (the one backward() takes in anomaly mode and with
-    # create_graph), so the numbers are the ones backward() computes, bit for bit.
-    for step in backward_steps(root, seed):
-        node = step.node
-        trace.append(
-            Step(
-                index=len(trace) + 1,
-                node=node,
-                name=names[id(node)],
-                op=node.op,
-                upstream_grad=_number(step.upstream),
-                parents=node.parents,
-                parent_names=tuple(names[id(p)] for p in node.parents),
-                local_grads=node.local_grads,
-                contributions=tuple(_number(c) for c in step.contributions),
-                parent_grads=tuple(_number(g) for g in step.parent_grads),
-            )
-        )
+    for index, (node, upstream, contributions, totals) in enumerate(_replay(root, seed), 1):
+        trace.append(_step(index, node, upstream, contributions, totals, names))
     return trace
+
+
+def final_grads(root: Value) -> dict[int, float]:
+    """d(root)/d(v) for every node v, by `id(v)`: what `root.backward()` would give.
+
+    >>> from autograd_mini import Value
+    >>> x = Value(3.0); y = x * x
+    >>> final_grads(y)[id(x)]
+    6.0
+    """
+    grads = {id(root): 1.0}
+    for node, _, _, totals in _replay(root, 1.0):
+        for parent, total in zip(node.parents, totals):
+            grads[id(parent)] = total
+    return grads
+
+
+def drawn_names(root: Value, scene: Scene) -> dict[int, str]:
+    """`node_names` of what a picture of `scene` can name: `drawn_trace` needs no others.
+
+    The root, every single-value box and its parents, and every leaf.
+    """
+    wanted = {id(root)}
+    for box in scene.boxes:
+        for v in box.members:
+            if box.kind == "value":
+                wanted.add(id(v))
+                wanted.update(id(p) for p in v.parents)
+            elif not v.parents:
+                wanted.add(id(v))
+    return node_names(root, only=wanted)
+
+
+def drawn_trace(root: Value, scene: Scene, names: dict[int, str]) -> Trace:
+    """The steps `animate` shows for `scene`: bounded by the picture, not the graph.
+
+    A node drawn as its own box gets its full Step, as in `trace_backward`. All
+    the steps of one group or '… more' box become one bundled Step named after
+    the box (node, op and upstream grad of its first step), whose parents are
+    only those whose numbers are drawn (single-value boxes, and leaves, which
+    the update frame shows), with each contribution in `backward()`'s order.
+    The arithmetic is the same; a 10**6-node graph keeps one float per node,
+    not one Step. `names` needs the nodes `drawn_names` names.
+    """
+    boxes = {box.key: box for box in scene.boxes}
+    slots: list[Step | _Bundle] = []
+    bundles: dict[str, _Bundle] = {}
+    for index, (node, upstream, contributions, totals) in enumerate(_replay(root, 1.0), 1):
+        key = scene.box_of[id(node)]
+        if boxes[key].kind == "value":
+            slots.append(_step(index, node, upstream, contributions, totals, names))
+            continue
+        bundle = bundles.get(key)
+        if bundle is None:
+            bundle = bundles[key] = _Bundle(index, node, upstream, boxes[key].title)
+            slots.append(bundle)
+        for k, parent in enumerate(node.parents):
+            if not parent.parents or boxes[scene.box_of[id(parent)]].kind == "value":
+                bundle.add(parent, node.local_grads[k], contributions[k], totals[k])
+    return Trace(slot if isinstance(slot, Step) else slot.step(names) for slot in slots)
+
+
+class _Bundle:
+    """The steps of one group box, collected into one Step (see `drawn_trace`)."""
+
+    def __init__(self, index: int, node: Value, upstream: float, name: str) -> None:
+        self.index, self.node, self.upstream, self.name = index, node, upstream, name
+        self.parents: list[Value] = []
+        self.numbers: list[tuple[float, float, float]] = []
+
+    def add(self, parent: Value, local: float, contribution: float, total: float) -> None:
+        self.parents.append(parent)
+        self.numbers.append((local, contribution, total))
+
+    def step(self, names: dict[int, str]) -> Step:
+        local_grads, contributions, totals = (tuple(c) for c in zip(*self.numbers, strict=True))
+        return Step(
+            index=self.index,
+            node=self.node,
+            name=self.name,
+            op=self.node.op,
+            upstream_grad=self.upstream,
+            parents=tuple(self.parents),
+            parent_names=tuple(names[id(p)] for p in self.parents),
+            local_grads=local_grads,
+            contributions=contributions,
+            parent_grads=totals,
+        )
+
+
+def _replay(
+    root: Value, seed: float
+) -> Iterator[tuple[Value, float, tuple[float, ...], tuple[float, ...]]]:
+    """Each node's turn in the backward pass: (node, upstream grad, contribution
+    to each parent, each parent's total right after).
+
+    The engine's own walk (`backward_steps`, the one backward() takes in anomaly
+    mode and with create_graph), so the numbers are backward()'s, bit for bit.
+    """
+    for step in backward_steps(root, seed):
+        yield (
+            step.node,
+            _number(step.upstream),
+            tuple(_number(c) for c in step.contributions),
+            tuple(_number(g) for g in step.parent_grads),
+        )
 
 
 def _number(g: float | Value) -> float:
     return g.data if isinstance(g, Value) else g
+
+
+def _step(
+    index: int,
+    node: Value,
+    upstream: float,
+    contributions: tuple[float, ...],
+    totals: tuple[float, ...],
+    names: dict[int, str],
+) -> Step:
+    return Step(
+        index=index,
+        node=node,
+        name=names[id(node)],
+        op=node.op,
+        upstream_grad=upstream,
+        parents=node.parents,
+        parent_names=tuple(names[id(p)] for p in node.parents),
+        local_grads=node.local_grads,
+        contributions=contributions,
+        parent_grads=totals,
+    )
