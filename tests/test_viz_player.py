@@ -323,7 +323,7 @@ def test_update_leaves_inputs_alone_when_the_graph_has_nn_parameters() -> None:
     lines = update_lines(anim)
     assert lines[0].startswith("Update 3 parameters: ")
     names = sorted(line.split(":")[0] for line in lines[1:])
-    assert names == [f"L0.N0.{p}" for p in ("b", "w0", "w1")]  # as the boxes are titled
+    assert names == [f"layers.0.neurons.0.{p}" for p in ("b", "w0", "w1")]
     # The inputs keep their data in the update frame.
     keys = {v.label: f"v{i}" for i, v in enumerate(out.topological_order()) if not v.parents}
     assert texts_of(anim.frames[anim.phases.index("update")], keys["x0"])[-2] == "data 0.5"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from autograd_mini.engine import Value, _check_real, backward_steps
 from autograd_mini.viz.escape import clean_text, format_number, html_text
-from autograd_mini.viz.scene import Scene, reading_order, require_value, short_scope
+from autograd_mini.viz.scene import Scene, reading_order, require_value
 
 __all__ = ["Step", "Trace", "node_names", "trace_backward"]
 
@@ -153,7 +153,7 @@ def _one_line(cell: str) -> str:
 
 
 def node_names(root: Value, only: Collection[int] | None = None) -> dict[int, str]:
-    """Display names by `id(value)`: the label, prefixed by its short scope; "#k" if unlabeled.
+    """Display names by `id(value)`: the label, prefixed by its scope; "#k" if unlabeled.
 
     k is the node's position in `reading_order(root)`, the same number as the
     node's id ("v" + k) in `draw_graph`'s SVG. With `only` (ids), just those
@@ -170,10 +170,8 @@ def node_names(root: Value, only: Collection[int] | None = None) -> dict[int, st
         if only is not None and id(v) not in only:
             continue
         label = clean_text(v.label, 40)
-        scope = short_scope(v.scope)
-        if label and scope:
-            # The short form draw_graph shows: "L0.N3.w0" for layers.0.neurons.3's w0.
-            label = f"{clean_text(scope, 40)}.{label}"
+        if label and v.scope:
+            label = f"{clean_text(v.scope, 40)}.{label}"
         names[id(v)] = label or f"#{k}"
     return names
 
