@@ -42,6 +42,7 @@ __all__ = [
     "Neuron",
     "Scope",
     "Sequential",
+    "grad_size_per_layer",
 ]
 
 Input = Union[Value, float, int]
@@ -501,6 +502,40 @@ class Sequential(Module):
     def __repr__(self) -> str:
         inner = ", ".join(repr(layer) for layer in self.layers)
         return f"Sequential({inner})"
+
+
+def grad_size_per_layer(model: Module) -> list[float]:
+    """Mean |dL/dw| over the weights of each `Layer` in `model`, input side first.
+
+    Call it after `backward()`: it reads `.grad` and changes nothing. Biases are
+    left out, so the number measures what reaches the connections of each layer
+    (a weight's gradient is the neuron's upstream gradient times its input).
+    Plot several with `autograd_mini.plots.grad_size_figure` to see gradients
+    vanish (falling towards the input) or explode (rising towards it).
+
+    Raises TypeError if `model` is not a Module, ValueError if it holds no Layer.
+
+    >>> model = MLP(2, [3, 1], activation="linear", seed=0)
+    >>> out = model([1.0, 2.0])
+    >>> out.backward()
+    >>> sizes = grad_size_per_layer(model)  # [layer 1 (3 neurons x 2 weights), output layer]
+    >>> len(sizes)
+    2
+    >>> # the output layer's weights get dL/dw = the hidden activations themselves
+    >>> hidden = model.layers[0]([1.0, 2.0])
+    >>> abs(sizes[1] - sum(abs(h.data) for h in hidden) / 3) < 1e-12
+    True
+    """
+    if not isinstance(model, Module):
+        raise TypeError(f"grad_size_per_layer: expected a Module, got {type(model).__name__}")
+    layers = [m for _, m in model.named_modules() if isinstance(m, Layer)]
+    if not layers:
+        raise ValueError(f"grad_size_per_layer: {type(model).__name__} has no Layer")
+    sizes = []
+    for layer in layers:
+        grads = [abs(w.grad) for neuron in layer.neurons for w in neuron.w]
+        sizes.append(sum(grads) / len(grads))
+    return sizes
 
 
 # ----------------------------------------------------------------------------

@@ -16,7 +16,8 @@ Imports `engine`, `nn` and `train` (for History).
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from autograd_mini._files import write_atomic
@@ -27,6 +28,7 @@ from autograd_mini.train import History
 __all__ = [
     "INSTALL_HINT",
     "decision_boundary_figure",
+    "grad_size_figure",
     "loss_curve_figure",
     "save_svg",
     "svg_bytes",
@@ -36,14 +38,24 @@ INSTALL_HINT = "pip install 'autograd-mini[notebooks]'"
 """What to run when matplotlib is missing."""
 
 
-def loss_curve_figure(history: History) -> Any:
-    """Loss (log scale, left) and accuracy (right) per epoch; dashed lines for validation."""
+def loss_curve_figure(history: History, validation_name: str = "validation") -> Any:
+    """Loss (log scale, left) and accuracy (right) per epoch; dashed lines for validation.
+
+    `validation_name` is what the legend calls the data `fit` evaluated after each
+    epoch: "validation" when it chooses settings, "test" when it only reports.
+    """
     fig = _figure()
     ax = fig.add_subplot()
     epochs = range(1, history.epochs + 1)
     ax.plot(epochs, history.loss, color="tab:blue", label="train loss")
     if history.val_loss:
-        ax.plot(epochs, history.val_loss, color="tab:blue", linestyle="--", label="test loss")
+        ax.plot(
+            epochs,
+            history.val_loss,
+            color="tab:blue",
+            linestyle="--",
+            label=f"{validation_name} loss",
+        )
     ax.set_xlabel("epoch")
     ax.set_ylabel("loss")
     ax.set_yscale("log")
@@ -51,7 +63,11 @@ def loss_curve_figure(history: History) -> Any:
     acc_ax.plot(epochs, history.accuracy, color="tab:orange", label="train accuracy")
     if history.val_accuracy:
         acc_ax.plot(
-            epochs, history.val_accuracy, color="tab:orange", linestyle="--", label="test accuracy"
+            epochs,
+            history.val_accuracy,
+            color="tab:orange",
+            linestyle="--",
+            label=f"{validation_name} accuracy",
         )
     acc_ax.set_ylabel("accuracy")
     acc_ax.set_ylim(0.0, 1.02)
@@ -68,12 +84,16 @@ def decision_boundary_figure(
     X_test: Sequence[Sequence[float]] = (),
     y_test: Sequence[int] = (),
     resolution: int = 60,
+    *,
+    held_out_name: str = "test",
 ) -> Any:
     """The predicted class over the plane of a 2-input model, with the points on top.
 
     One output: its sign is the class and the boundary is its zero contour.
     Several outputs: each grid cell gets the flat colour of its argmax class (class
     indices are never interpolated). Test points are drawn as triangles. Axes: x1, x2.
+    The legend says which marker is train or test and which colour is which class;
+    `held_out_name` names the triangles ("validation" when they are a validation set).
 
     >>> from autograd_mini.nn import MLP
     >>> fig = decision_boundary_figure(MLP(2, [4, 1], seed=0), [[0.0, 0.0], [1.0, 1.0]], [0, 1],
@@ -121,7 +141,8 @@ def decision_boundary_figure(
             norm=norm,
             alpha=0.35,
         )
-    for xs, labels, marker, name in ((X, y, "o", "train"), (X_test, y_test, "^", "test")):
+    held_out = (X_test, y_test, "^", held_out_name)
+    for xs, labels, marker, name in ((X, y, "o", "train"), held_out):
         if not xs:
             continue
         style = {"marker": marker, "s": 22, "edgecolors": "black", "linewidths": 0.5}
@@ -135,11 +156,78 @@ def decision_boundary_figure(
         )
         # A neutral proxy for the legend: the marker shape says train or test.
         ax.scatter([], [], c="lightgray", label=name, **style)
-    ax.legend(loc="upper right")
+    for k in range(classes):
+        # Which colour is which class: the points' colour, the background a paler one.
+        ax.scatter([], [], color=_cmap_colour(cmap, norm, k), marker="s", s=40, label=f"class {k}")
+    # Outside the axes: inside, it would hide points or the boundary.
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9)
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     ax.set_title("Decision boundary (background: predicted class)")
     return fig
+
+
+def grad_size_figure(
+    sizes: Mapping[str, Sequence[float]] | Sequence[float], title: str | None = None
+) -> Any:
+    """Gradient size per layer on a log scale, one line per model.
+
+    `sizes` is what `nn.grad_size_per_layer` returns, or a mapping from a name
+    (e.g. "tanh") to such a list, to compare models. Layer 1 is next to the
+    input, the last one is the output layer. A log scale cannot show 0: a layer
+    whose weights got no gradient at all is left out and the legend says so.
+
+    >>> fig = grad_size_figure({"sigmoid": [1e-6, 1e-3, 0.1], "relu": [0.05, 0.08, 0.1]})
+    >>> [line.get_label() for line in fig.axes[0].get_lines()]
+    ['sigmoid', 'relu']
+    """
+    series = _grad_series(sizes)
+    fig = _figure()
+    fig.set_size_inches(7.0, 4.0)  # wide: the legend sits beside the axes
+    ax = fig.add_subplot()
+    for name, values in series.items():
+        zero = sum(1 for v in values if v == 0.0)
+        label = name + (f" ({zero} layer{'s' if zero > 1 else ''} at 0, not shown)" if zero else "")
+        layers = [k for k, v in enumerate(values, start=1) if v > 0.0]
+        ax.plot(layers, [v for v in values if v > 0.0], "o-", label=label)
+    ax.set_yscale("log")
+    ax.set_xlabel("layer (1 = next to the input)")
+    ax.set_ylabel("mean |dL/dw| (log scale)")
+    deepest = max(len(values) for values in series.values())
+    ax.set_xticks(range(1, deepest + 1))
+    if len(series) > 1 or any(0.0 in values for values in series.values()):
+        # Outside the axes, where it covers no line.
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8)
+    ax.set_title(title if title is not None else "Gradient size per layer")
+    return fig
+
+
+def _grad_series(sizes: object) -> dict[str, list[float]]:
+    """`sizes` as {name: list of finite sizes >= 0}; one unnamed list is called "model"."""
+    if isinstance(sizes, Mapping):
+        items = list(sizes.items())
+    elif isinstance(sizes, Sequence) and not isinstance(sizes, (str, bytes)):
+        items = [("model", sizes)]
+    else:
+        raise TypeError(
+            f"grad_size_figure: expected a list of sizes or a dict of them, "
+            f"got {type(sizes).__name__}"
+        )
+    if not items:
+        raise ValueError("grad_size_figure: no sizes given")
+    series = {}
+    for name, values in items:
+        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or not values:
+            raise ValueError(f"grad_size_figure: {name!r} must be a non-empty list of sizes")
+        numbers = []
+        for v in values:
+            if isinstance(v, bool) or not isinstance(v, (int, float)):
+                raise TypeError(f"grad_size_figure: {name!r} holds {v!r}, not a number")
+            if not math.isfinite(v) or v < 0:
+                raise ValueError(f"grad_size_figure: {name!r} holds {v!r}, not a size >= 0")
+            numbers.append(float(v))
+        series[str(name)] = numbers
+    return series
 
 
 def svg_bytes(fig: Any) -> bytes:
@@ -166,6 +254,14 @@ def _normalize(vmin: float, vmax: float) -> Any:
     from matplotlib.colors import Normalize
 
     return Normalize(vmin, vmax)
+
+
+def _cmap_colour(cmap: Any, norm: Any, k: int) -> Any:
+    """The colour `scatter(c=..., cmap=cmap, norm=norm)` gives class `k`."""
+    from matplotlib import colormaps
+
+    colormap = colormaps[cmap] if isinstance(cmap, str) else cmap
+    return colormap(norm(k))
 
 
 def _class_colours(classes: int) -> tuple[Any, Any]:

@@ -512,5 +512,11 @@ def test_loss_graph_gets_a_title(tmp_path, monkeypatch):
 def test_real_loss_graph_svg_carries_the_title(tmp_path):
     run_demo(epochs=1, samples=10, progress=False, out=str(tmp_path), stream=io_module.StringIO())
     svg = (tmp_path / "loss_graph.svg").read_text()
-    assert "Hinge loss of one training sample (class " in svg
-    assert ") at the initial weights" in svg
+    texts = " ".join(
+        t.text or "" for t in ET.fromstring(svg).iter("{http://www.w3.org/2000/svg}text")
+    )
+    # the class and the -1/+1 label the hinge loss scores it against
+    title = r"Hinge loss of one training sample \(class ([01]), hinge label ([-+]1)\)"
+    cls, label = re.search(title, texts).groups()
+    assert int(label) == 2 * int(cls) - 1
+    assert ") at the initial weights" in texts

@@ -221,11 +221,14 @@ def test_two_expressions_are_an_error_naming_the_extra_word(
 
 def test_graph_help_lists_every_unary_function(capsys: pytest.CaptureFixture[str]) -> None:
     from autograd_mini import cli
+    from autograd_mini.cli.expression import function_usages
     from autograd_mini.engine import UNARY_FUNCTIONS
 
     assert cli.main(["graph", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
-    assert f"parentheses, {' '.join(UNARY_FUNCTIONS)}; never eval" in text
+    assert f"parentheses, {' '.join(function_usages())}; never eval" in text
+    assert all(any(f" {name}{end}" in text for end in " ;(") for name in UNARY_FUNCTIONS)
+    assert " leaky_relu(x, negative_slope=0.01) " in text
     assert {"sin", "cos", "leaky_relu"} <= set(UNARY_FUNCTIONS)
 
 
@@ -236,8 +239,8 @@ def test_the_output_is_called_out_in_picture_and_captions(tmp_path: Path) -> Non
     assert (status, err) == (0, "")
     texts = [t.text or "" for t in ET.parse(svg).getroot().iter(f"{SVG}text")]
     names = [t for t in texts if t not in ("*", "+") and not t.startswith(("data ", "grad "))]
-    # Leaves keep their names, the result is "out", and only inner nodes get "#k".
-    assert sorted(names) == ["#2", "#4", "a", "b", "c", "f", "out"]
+    # Leaves keep their names, the result is "out", inner nodes their sub-expression.
+    assert sorted(names) == ["a", "a*b", "a*b + c", "b", "c", "f", "out"]
     player = html.read_text(encoding="utf-8")
     # Every gradient the player shows is a gradient of the result.
     assert set(re.findall(r"\bd([#\w]+)/d", player)) == {"out"}

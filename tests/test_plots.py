@@ -32,8 +32,13 @@ def test_loss_curve_draws_train_and_validation_lines():
     assert loss_ax.get_yscale() == "log"
     assert [t.get_text() for t in loss_ax.get_legend().get_texts()] == [
         "train loss",
-        "test loss",
+        "validation loss",
         "train accuracy",
+        "validation accuracy",
+    ]
+    named = plots.loss_curve_figure(history(), validation_name="test").axes[0]
+    assert [t.get_text() for t in named.get_legend().get_texts()][1::2] == [
+        "test loss",
         "test accuracy",
     ]
 
@@ -53,7 +58,21 @@ def test_decision_boundary_separates_a_known_linear_model(tmp_path):
     # the zero contour of x0 - x1 is the diagonal x0 == x1
     boundary = [seg for level in ax.collections[1].allsegs for seg in level]
     assert boundary and all(abs(px - py) < 1e-9 for seg in boundary for px, py in seg)
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["train", "test"]
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()] == ["train", "test", "class 0", "class 1"]
+    # each class entry has the colour its points are drawn in
+    points = ax.collections[2]  # the train points: [1, 0] is class 1, [0, 1] class 0
+    assert [list(p) for p in points.get_offsets()] == X
+    colours = [tuple(c) for c in points.to_rgba(points.get_array())]
+    swatches = [tuple(h.get_facecolor()[0]) for h in legend.legend_handles[2:]]
+    assert swatches == [colours[1], colours[0]] and colours[0] != colours[1]
+    named = plots.decision_boundary_figure(
+        model, X, y, [[2.0, 0.0]], [1], resolution=5, held_out_name="validation"
+    )
+    assert [t.get_text() for t in named.axes[0].get_legend().get_texts()][:2] == [
+        "train",
+        "validation",
+    ]
     path = tmp_path / "b.svg"
     plots.save_svg(fig, str(path))
     assert ET.parse(path).getroot().tag == "{http://www.w3.org/2000/svg}svg"
@@ -120,7 +139,12 @@ def test_multi_class_boundary_paints_only_predicted_classes():
     # every class has its own flat colour, shared with the scatter points
     colours = [tuple(mesh.cmap(mesh.norm(k))) for k in range(3)]
     assert len(set(colours)) == 3
-    assert tuple(ax.collections[-2].cmap(ax.collections[-2].norm(1))) == colours[1]
+    points = next(c for c in ax.collections if len(c.get_offsets()))
+    assert tuple(points.cmap(points.norm(1))) == colours[1]
+    # and the legend shows those colours, class by class
+    legend = ax.get_legend()
+    assert [t.get_text() for t in legend.get_texts()][1:] == ["class 0", "class 1", "class 2"]
+    assert [tuple(h.get_facecolor()[0]) for h in legend.legend_handles[1:]] == colours
 
 
 def test_decision_boundary_axes_are_labelled():

@@ -230,7 +230,9 @@ def test_grouping_an_mlp_loss_by_neuron_and_by_layer() -> None:
     by_neuron = build_scene(loss, group="neuron", max_nodes=100_000)
     by_layer = build_scene(loss, group="layer", max_nodes=100_000)
     groups = lambda s: sorted(b.title for b in s.boxes if b.kind == "group")  # noqa: E731
-    assert len(plain.boxes) == values
+    assert len([b for b in plain.boxes if b.kind == "value"]) == values
+    # plus the 2 numbers of each of the 4 samples, drawn once per sample
+    assert len([b for b in plain.boxes if b.kind == "constant"]) == 4 * 2
     assert len(groups(by_neuron)) == 16 + 16 + 1
     assert groups(by_layer) == ["layers.0", "layers.1", "layers.2"]
     # Every parameter lands in exactly one group, and its group holds its whole neuron.
@@ -276,8 +278,8 @@ def test_clusters_keep_every_node_and_draw_a_box_per_neuron() -> None:
     out = model([0.5, -1.0])
     assert isinstance(out, Value)
     source = draw_graph(out, group="neuron", collapse=False).source
-    assert source.count("subgraph cluster_") == 4
-    assert source.count("shape=record") == len(out.topological_order())
+    assert source.count("subgraph cluster_") == 4 + 1  # and one holding the inputs x0, x1
+    assert source.count("shape=record") == len(out.topological_order()) + 2
 
 
 def test_big_graph_is_summarised_automatically_and_says_so() -> None:

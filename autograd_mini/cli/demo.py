@@ -96,8 +96,9 @@ OPTIMIZERS: dict[str, float] = {"adam": 0.05, "sgd": 0.2}
 DIVERGENCE_FACTOR = 10.0
 """A final loss this many times the first epoch's counts as diverged (steps overshoot)."""
 
-GRAPH_TITLE = "{loss} loss of one training sample (class {label}) at the initial weights"
-"""The title of loss_graph.svg (each node shows its data and its gradient)."""
+GRAPH_TITLE = "{loss} loss of one training sample ({target}) at the initial weights"
+"""The title of loss_graph.svg (each node shows its data and its gradient); {target}
+is the sample's class, and for the hinge loss also the -1/+1 label it is scored against."""
 
 MAX_EPOCHS = 100_000
 """The most epochs `--epochs` accepts."""
@@ -318,7 +319,8 @@ def _graph_svg(
     root = _one_sample_loss(model, x, y, loss)
     root.label = "loss"
     root.backward()
-    title = GRAPH_TITLE.format(label=y, loss=loss.replace("_", " ").capitalize())
+    target = f"class {y}" if loss == "cross_entropy" else f"class {y}, hinge label {2 * y - 1:+d}"
+    title = GRAPH_TITLE.format(target=target, loss=loss.replace("_", " ").capitalize())
     try:
         svg = draw_graph(root, group="neuron", title=title).pipe(format="svg")
     except graphviz.ExecutableNotFound:
@@ -386,7 +388,8 @@ def _film_files(
 
 def _loss_curve_svg(history: History) -> Made:
     try:
-        fig = plots.loss_curve_figure(history)
+        # The demo's validation data is its test set, only reported, never tuned on.
+        fig = plots.loss_curve_figure(history, validation_name="test")
     except ImportError:
         return (
             None,

@@ -3,10 +3,14 @@
 `parse_expression("(a*b + c) * f", {"a": 2, ...})` reads the text with Python's
 `ast` module and walks the tree itself, accepting only numbers, variable
 names, ``+ - * / **``, unary ``-``/``+``, parentheses and calls of the unary
-functions in `engine.UNARY_FUNCTIONS` (exp, log, tanh, ...). Everything else
-(attributes, subscripts, lambdas, comparisons, keywords, strings, ...) is
+functions in `engine.UNARY_FUNCTIONS` (exp, log, tanh, ...), with the optional
+number arguments their Value methods document (``leaky_relu(x, 0.2)``).
+Everything else (attributes, subscripts, lambdas, comparisons, strings, ...) is
 rejected with a one-line `ExpressionError` (a ValueError), and so are inputs
-that are too long, too big, too deeply nested or with absurd exponents.
+that are too long, too big, too deeply nested or with absurd exponents. Every
+undefined name is reported at once, and ``2x`` gets "write 2*x for a product".
+Computed nodes are labelled with their sub-expression when it is short
+(``a*b``), so pictures and traces read like the source text.
 
 Imports `autograd_mini.engine`.
 
@@ -23,6 +27,7 @@ expression: attribute access is not allowed (at column 1)
 from __future__ import annotations
 
 import ast
+import inspect
 import math
 import numbers
 import operator
@@ -35,6 +40,7 @@ from autograd_mini.engine import UNARY_FUNCTIONS, Value
 __all__ = [
     "MAX_DEPTH",
     "MAX_EXPONENT",
+    "MAX_LABEL",
     "MAX_LENGTH",
     "MAX_NODES",
     "ExpressionError",
@@ -53,6 +59,11 @@ MAX_DEPTH = 40
 """Deepest accepted nesting of operators and calls."""
 MAX_EXPONENT = 1000.0
 """Largest accepted |exponent| in ``x ** y``."""
+MAX_LABEL = 20
+"""Longest sub-expression (in characters) used as a computed node's label; longer
+ones stay unlabelled, and pictures call them "#k"."""
+_NAMES_SHOWN = 8
+"""Most undefined names listed in one message."""
 
 Number = Union[float, Value]
 
@@ -135,7 +146,9 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
     """Build the Value graph for `text`, with `variables` as the named leaves.
 
     Each name becomes ONE leaf labelled with the name, however often it is
-    used, so ``a*a`` sends two gradient contributions to the same ``a``.
+    used, so ``a*a`` sends two gradient contributions to the same ``a``. Each
+    computed node is labelled with its sub-expression (whitespace collapsed)
+    when that is at most `MAX_LABEL` characters long.
 
     Args:
         text: the expression, e.g. ``"tanh(w*x + b)"``.
@@ -148,6 +161,8 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
     >>> x = parse_expression("tanh(w*x + b)", {"w": 0.5, "x": 2, "b": -0.25})
     >>> round(x.data, 6), x.op
     (0.635149, 'tanh')
+    >>> [v.label for v in x.topological_order() if v.parents]
+    ['w*x', 'w*x + b', 'tanh(w*x + b)']
     """
     if not isinstance(text, str):
         raise TypeError(f"expression: expected a str, got {type(text).__name__}")
@@ -169,8 +184,57 @@ def parse_expression(text: str, variables: Mapping[str, float | Value]) -> Value
             f"expression: too large ({node_count} syntax nodes, at most {MAX_NODES})"
         )
     leaves = {name: _leaf(name, value) for name, value in variables.items()}
+    _check_names_defined(tree.body, leaves)
     result = _Evaluator(leaves, text.strip()).visit(tree.body, depth=0)
     return result if isinstance(result, Value) else Value(result)
+
+
+def _check_names_defined(node: ast.expr, leaves: Mapping[str, Value]) -> None:
+    """Raise UndefinedNameError naming every variable without a value, in reading order.
+
+    >>> _check_names_defined(ast.parse("(a*b + c) * f + a", mode="eval").body, {})
+    Traceback (most recent call last):
+    ...
+    autograd_mini.cli.expression.UndefinedNameError: expression: undefined names 'a', 'b', 'c', \
+'f' (give them values with --set a=VALUE --set b=VALUE --set c=VALUE --set f=VALUE)
+    """
+    missing: list[str] = []
+    for name in _variable_names(node):
+        if name not in leaves and name not in missing:
+            missing.append(name)
+    if len(missing) == 1:
+        raise UndefinedNameError(
+            f"expression: undefined name {missing[0]!r} (give it a value with "
+            f"--set {missing[0]}=VALUE)"
+        )
+    if missing:
+        shown = missing[:_NAMES_SHOWN]
+        more = f" and {len(missing) - len(shown)} more" if len(missing) > len(shown) else ""
+        raise UndefinedNameError(
+            f"expression: undefined names {', '.join(repr(n) for n in shown)}{more} "
+            f"(give them values with {' '.join(f'--set {n}=VALUE' for n in shown)})"
+        )
+
+
+def _variable_names(node: ast.expr) -> list[str]:
+    """The names `_Evaluator` would look up, left to right (a function's name is not one).
+
+    Only the shapes the evaluator accepts are searched: anything else is refused
+    when it is reached, with its own message.
+    """
+    found: list[str] = []
+    stack: list[ast.expr] = [node]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ast.Name):
+            found.append(item.id)
+        elif isinstance(item, ast.BinOp):
+            stack.extend((item.right, item.left))
+        elif isinstance(item, ast.UnaryOp):
+            stack.append(item.operand)
+        elif isinstance(item, ast.Call) and isinstance(item.func, ast.Name):
+            stack.extend(reversed([*item.args, *(k.value for k in item.keywords)]))
+    return found
 
 
 def _leaf(name: str, value: float | Value) -> Value:
@@ -219,16 +283,23 @@ class _Evaluator:
                 # its clear, op-naming errors rather than Python's float ones.
                 folded: float = operate(Value(left), right).data
                 return folded
-            result: Number = operate(left, right)
-            return result
+            return self._labelled(operate(left, right), node)
         if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
-            signed: Number = _UNARY[type(node.op)](self.visit(node.operand, depth + 1))
-            return signed
+            return self._labelled(_UNARY[type(node.op)](self.visit(node.operand, depth + 1)), node)
         if isinstance(node, ast.Call):
-            return self._call(node, depth)
+            return self._labelled(self._call(node, depth), node)
         raise UnsupportedSyntaxError(
             f"expression: {_describe(node)} is not allowed{self._operator_at(node)}"
         )
+
+    def _labelled(self, result: Number, node: ast.expr) -> Number:
+        """Name a node the expression just computed after its source text, if short."""
+        if isinstance(result, Value) and result.parents and not result.label:
+            segment = ast.get_source_segment(self.text, node)
+            text = " ".join(segment.split()) if segment else ""
+            if 0 < len(text) <= MAX_LABEL:
+                result.label = text
+        return result
 
     def _operator_at(self, node: ast.expr) -> str:
         """Where a refused operator is, plus a hint: "(at column 2; use ** for powers)"."""
@@ -262,21 +333,108 @@ class _Evaluator:
         if not isinstance(node.func, ast.Name):
             raise UnsupportedSyntaxError(
                 f"expression: only calls of a function by name are allowed, "
-                f"not of {_describe(node.func)}{_at(node)}"
+                f"not of {_describe(node.func)}{_at(node)}{self._product_hint(node)}"
             )
-        if node.func.id not in UNARY_FUNCTIONS:
-            name = node.func.id
+        name = node.func.id
+        if name not in UNARY_FUNCTIONS:
+            if name in self.leaves:
+                raise UnsupportedSyntaxError(
+                    f"expression: {name!r} is a variable, not a function{_at(node)}"
+                    f"{self._product_hint(node)}"
+                )
             raise UnsupportedSyntaxError(
                 f"expression: unknown function {name!r} (allowed: {', '.join(UNARY_FUNCTIONS)})"
             )
-        if node.keywords or len(node.args) != 1 or isinstance(node.args[0], ast.Starred):
+        options = _OPTIONS[name]
+        usage = _usage(name)
+        if any(isinstance(a, ast.Starred) for a in node.args) or any(
+            k.arg is None for k in node.keywords
+        ):
+            raise UnsupportedSyntaxError(f"expression: unpacking is not allowed{_at(node)}")
+        if not 1 <= len(node.args) <= 1 + len(options):
+            if not options:
+                raise UnsupportedSyntaxError(
+                    f"expression: {name}() takes exactly one argument{_at(node)}"
+                )
+            most = 1 + len(options)
+            counts = "1 or 2" if most == 2 else f"1 to {most}"
             raise UnsupportedSyntaxError(
-                f"expression: {node.func.id}() takes exactly one argument{_at(node)}"
+                f"expression: {name}() takes {counts} arguments: {usage}{_at(node)}"
             )
+        given: dict[str, ast.expr] = dict(zip(options, node.args[1:]))
+        for keyword in node.keywords:
+            assert keyword.arg is not None  # refused above
+            if keyword.arg not in options:
+                raise UnsupportedSyntaxError(
+                    f"expression: {name}() has no argument {keyword.arg!r}: {usage}{_at(node)}"
+                )
+            if keyword.arg in given:
+                raise UnsupportedSyntaxError(
+                    f"expression: {name}() got {keyword.arg!r} twice{_at(node)}"
+                )
+            given[keyword.arg] = keyword.value
         argument = self.visit(node.args[0], depth + 1)
+        numbers_given: dict[str, float] = {}
+        for option, expression in given.items():
+            number = self.visit(expression, depth + 1)
+            if isinstance(number, Value):
+                raise UnsupportedSyntaxError(
+                    f"expression: {name}(): {option} must be a number, "
+                    f"not depend on a variable{_at(expression)}"
+                )
+            numbers_given[option] = number
         value = argument if isinstance(argument, Value) else Value(argument)
-        result: Value = getattr(value, node.func.id)()
+        result: Value = getattr(value, name)(**numbers_given)
         return result
+
+    def _product_hint(self, node: ast.Call) -> str:
+        """ "; write 2*(x+1) for a product" for ``2(x+1)``: a call that is a missing ``*``."""
+        if node.keywords or node.lineno != node.end_lineno or node.end_col_offset is None:
+            return ""
+        # The call's own "(" is the first one after the callee (and its closing parens).
+        opening = self.text.find("(", node.func.end_col_offset or node.col_offset)
+        if opening < 0:
+            return ""
+        product = (
+            self.text[node.col_offset : opening].rstrip()
+            + "*"
+            + self.text[opening : node.end_col_offset]
+        )
+        return f"; write {product} for a product" if len(product) <= 40 else ""
+
+
+def _optional_arguments(name: str) -> dict[str, float]:
+    """The optional number arguments of the Value method `name`, with their defaults."""
+    found: dict[str, float] = {}
+    for parameter in list(inspect.signature(getattr(Value, name)).parameters.values())[1:]:
+        if isinstance(parameter.default, (int, float)) and not isinstance(parameter.default, bool):
+            found[parameter.name] = float(parameter.default)
+    return found
+
+
+_OPTIONS: dict[str, dict[str, float]] = {
+    name: _optional_arguments(name) for name in UNARY_FUNCTIONS
+}
+"""Each function's optional arguments, read from its Value method's signature."""
+
+
+def _usage(name: str) -> str:
+    """How a function is called: "leaky_relu(x, negative_slope=0.01)".
+
+    >>> _usage("leaky_relu"), _usage("tanh")
+    ('leaky_relu(x, negative_slope=0.01)', 'tanh(x)')
+    """
+    options = "".join(f", {option}={default:g}" for option, default in _OPTIONS[name].items())
+    return f"{name}(x{options})"
+
+
+def function_usages() -> list[str]:
+    """Every function the expression language accepts; those with options, as called.
+
+    >>> function_usages()[-4:]
+    ['leaky_relu(x, negative_slope=0.01)', 'abs', 'sin', 'cos']
+    """
+    return [_usage(name) if _OPTIONS[name] else name for name in UNARY_FUNCTIONS]
 
 
 def _excerpt(text: str, limit: int = 40) -> str:
@@ -301,6 +459,25 @@ def _syntax_message(error: SyntaxError, text: str) -> str:
     'expression: incomplete, it ends after an operator or a "(" (at column 4)'
     """
     message = re.sub(r" \(detected at line \d+\)$", "", error.msg or "invalid syntax")
+    if message == "invalid decimal literal":
+        # "2x": Python reads a number glued to a name as a bad number.
+        for match in _NUMBER_THEN_NAME.finditer(text):
+            if error.offset is None or match.start() < error.offset <= match.end() + 1:
+                number, name = match.group(1), match.group(2)
+                return (
+                    f"expression: {match.group(0)!r} is not a number; write {number}*{name} "
+                    f"for a product (at column {match.start() + 1})"
+                )
+    if message.startswith("invalid syntax") and error.offset and error.offset <= len(text):
+        # "a b" or "2 x": two operands side by side, an operator missing between them.
+        before = _LAST_OPERAND.search(text[: error.offset - 1])
+        after = _FIRST_OPERAND.match(text[error.offset - 1 :])
+        if before and after:
+            return (
+                f"expression: missing operator between {before.group(1)!r} and "
+                f"{after.group(1)!r}; write {before.group(1)}*{after.group(1)} for a product "
+                f"(at column {error.offset})"
+            )
     if not error.offset or error.offset > len(text):
         # Python reports "the input ended too early" with offset 0.
         if message == "invalid syntax":
@@ -308,6 +485,12 @@ def _syntax_message(error: SyntaxError, text: str) -> str:
         return f"expression: {message} (at column {len(text) + 1})"
     return f"expression: {message} (at column {error.offset})"
 
+
+_NUMBER_THEN_NAME = re.compile(
+    r"(?<![\w.])(\d[\d_]*(?:\.\d*)?(?:[eE][+-]?\d+)?)([A-Za-z_][A-Za-z0-9_]*)"
+)
+_LAST_OPERAND = re.compile(r"([A-Za-z0-9_.]+|\))\s+\Z")
+_FIRST_OPERAND = re.compile(r"([A-Za-z0-9_.]+|\()")
 
 # Operators Python parses but the whitelist refuses, written as the user wrote them.
 _OPERATOR_SYMBOLS = {
@@ -326,6 +509,8 @@ _OPERATOR_HINTS = {ast.BitXor: "use ** for powers", ast.FloorDiv: "use / for div
 
 
 def _describe(node: ast.AST) -> str:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)):
+        return "a number"
     for kind, description in _DESCRIPTIONS.items():
         if isinstance(node, kind):
             return description

@@ -33,8 +33,12 @@ from typing import TextIO
 import graphviz
 
 from autograd_mini._files import same_file, write_all
-from autograd_mini.cli.expression import ExpressionError, parse_assignment, parse_expression
-from autograd_mini.engine import UNARY_FUNCTIONS
+from autograd_mini.cli.expression import (
+    ExpressionError,
+    function_usages,
+    parse_assignment,
+    parse_expression,
+)
 from autograd_mini.viz.escape import format_number, format_unrounded
 from autograd_mini.viz.graph import RANKDIRS, draw_graph
 from autograd_mini.viz.player import animate
@@ -61,7 +65,7 @@ ROOT_NAME = "out"
 
 DESCRIPTION = (
     "Parse EXPR (numbers, names, + - * / **, unary minus, parentheses, "
-    f"{' '.join(UNARY_FUNCTIONS)}; never eval), run backward() and write the graph picture. "
+    f"{' '.join(function_usages())}; never eval), run backward() and write the graph picture. "
     'Name the result with "L = ..." (default: out). '
     'An EXPR may start with "-" ("-a**2", "-o*2"): every word that is not spelled exactly '
     "as an option below (or --option=value, or an option's value) is EXPR, as is everything "
@@ -232,8 +236,9 @@ def run_graph(
                     f"expression: {root_name!r} names the result and is also given with --set"
                 )
         root = parse_expression(expr, variables)
-        if not root.label:
-            # Otherwise the picture and the player call the result "#6": "d#6/da".
+        if root.parents or not root.label:
+            # The result is "out" (or the user's name), not its sub-expression
+            # label nor "#6": captions read "dout/da", not "d#6/da".
             root.label = root_name
         root.backward()
     except (ValueError, OverflowError, TypeError) as error:

@@ -34,7 +34,7 @@ from autograd_mini.viz.scene import Box, Scene
 from autograd_mini.viz.svgstyle import FrameState
 from autograd_mini.viz.trace import Step, Trace
 
-__all__ = ["default_parameters", "expression", "plan_frames"]
+__all__ = ["default_parameters", "expression", "plan_frames", "term"]
 
 # Constants as engine._format_constant writes them: "2", "-0.5", "1e-05", "1.5e+20".
 _NUMBER = r"-?\d+(?:\.\d*)?(?:e[-+]?\d+)?"
@@ -47,20 +47,25 @@ _MAX_CAPTION_PARENTS = 4
 def expression(op: str, parents: list[str]) -> str:
     """The written form of one op applied to named parents.
 
+    A parent named after a sub-expression (the graph command labels ``a*b + c``
+    so) is bracketed where it meets an operator, so the caption keeps its meaning.
+
     >>> expression("2-", ["x"]), expression("**2", ["x"]), expression("sum", ["a", "b", "c"])
     ('2 - x', 'x ** 2', 'sum(a, b, c)')
+    >>> expression("*", ["a*b + c", "f"]), expression("tanh", ["w*x + b"])
+    ('(a*b + c) * f', 'tanh(w*x + b)')
     """
     if op in _INFIX and len(parents) == 2:
-        return f"{parents[0]} {op} {parents[1]}"
+        return f"{term(parents[0])} {op} {term(parents[1])}"
     if op == "neg" and len(parents) == 1:
-        return f"-{parents[0]}"
+        return f"-{term(parents[0])}"
     if len(parents) == 1:
         suffix = _SUFFIX_CONSTANT.match(op)
         if suffix:
-            return f"{parents[0]} {suffix.group(1)} {suffix.group(2)}"
+            return f"{term(parents[0])} {suffix.group(1)} {suffix.group(2)}"
         prefix = _PREFIX_CONSTANT.match(op)
         if prefix:
-            return f"{prefix.group(1)} {prefix.group(2)} {parents[0]}"
+            return f"{prefix.group(1)} {prefix.group(2)} {term(parents[0])}"
     shown = parents[:_MAX_CAPTION_PARENTS]
     more = [f"… {len(parents) - len(shown)} more"] if len(parents) > len(shown) else []
     return f"{op}({', '.join(shown + more)})"
@@ -93,7 +98,7 @@ def plan_frames(
      ('forward', 'Forward pass again with the updated parameters: y = 4 (was 6), down by 2: ...')]
     """
     boxes = {box.key: box for box in scene.boxes}
-    root_name = names[id(root)]
+    root_name = term(names[id(root)])
     flow = _box_flow(scene)
     forward_order = _topological(flow, {b.key: b.position for b in scene.boxes})
     computed = [boxes[key] for key in forward_order if not boxes[key].is_input]
@@ -265,6 +270,18 @@ def _topological(flow: dict[str, set[str]], priority: dict[str, int]) -> list[st
     return order
 
 
+def term(name: str) -> str:
+    """`name` ready to sit next to an operator or after d/∂: bracketed unless one token.
+
+    >>> term("x"), term("L0.N3.w0"), term("#4"), term("a*b"), term("-x")
+    ('x', 'L0.N3.w0', '#4', '(a*b)', '(-x)')
+    """
+    return name if _ONE_TOKEN.match(name) else f"({name})"
+
+
+_ONE_TOKEN = re.compile(r"^[\w.#]+$")
+
+
 def _forward_caption(box: Box, names: dict[int, str]) -> str:
     if box.kind == "value":
         v = box.members[0]
@@ -283,17 +300,17 @@ def _backward_caption(box: Box, steps: list[Step], root_name: str) -> str:
         return f"{box.title}: the chain rule runs through {len(computed)} nodes ({count} products)."
     step = steps[0]
     d = f"d{root_name}/d"
+    node = term(step.name)
     # d.../d... is a gradient of the root; ∂node/∂parent the local derivative stored
     # in the forward pass. At the root step both would otherwise read dL/d#2.
     lines = [
-        f"{step.name} ({step.op}): upstream grad {d}{step.name} = "
-        f"{format_number(step.upstream_grad)}"
+        f"{step.name} ({step.op}): upstream grad {d}{node} = {format_number(step.upstream_grad)}"
     ]
     shown = list(zip(step.parent_names, step.local_grads, step.contributions, step.parent_grads))
     for name, local, contribution, total in shown:
         # The chain rule, written out: d(root)/d(parent) += d(root)/d(node) * d(node)/d(parent).
         line = (
-            f"{d}{name} += {d}{step.name} · ∂{step.name}/∂{name} = "
+            f"{d}{term(name)} += {d}{node} · ∂{node}/∂{term(name)} = "
             f"{format_number(step.upstream_grad)} × {format_number(local)} = "
             f"{format_number(contribution)}"
         )

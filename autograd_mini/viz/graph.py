@@ -1,7 +1,9 @@
 """`draw_graph`: a computation graph as a `graphviz.Digraph`.
 
 One record per Value (label | data | grad), one small node per op (with its
-constant, e.g. "*2"), arrows in parent order. Networks from `nn` can be drawn
+constant, e.g. "*2"), arrows in parent order. The numbers an `nn` neuron was
+called with appear as dashed constant records (x0 | data), and ungrouped
+parameters carry their neuron's short scope ("L0.N3.w0"). Networks from `nn` can be drawn
 by neuron or by layer, as clusters or as collapsed boxes; a graph bigger than
 `max_nodes` is summarised automatically (see `scene.py`). Every piece of user
 text goes through `escape.py`. The returned Digraph shows inline in Jupyter, also
@@ -118,7 +120,7 @@ def _record_label(box: Box, show_grad: bool, rankdir: str) -> str:
     # Records flip direction at each level of braces. A Value reads across
     # (label | data | grad, as in micrograd); a group stacks its longer lines.
     across = rankdir in ("LR", "RL")
-    return "{" + text + "}" if across == (box.kind == "value") else text
+    return "{" + text + "}" if across == (box.kind in ("value", "constant")) else text
 
 
 def scene_to_digraph(
@@ -166,10 +168,13 @@ def scene_to_digraph(
         dot.attr(label=graphviz.nohtml(dot_text(scene.caption, 200)), labelloc="b")
     highlighted = set(highlight_keys)
     clustered = {key for keys in scene.clusters.values() for key in keys}
-    if any(box.kind == "value" and box.key in clustered for box in scene.boxes):
-        # Neurons drawn as clusters of their nodes: dot's crossing reduction
-        # rotates whole clusters (neurons 3, 4, 0, 1, 2); a short run keeps the
-        # declared order, and a layer's neurons cross the same edges either way.
+    if any(box.kind == "value" and box.key in clustered for box in scene.boxes) or any(
+        box.kind == "constant" for box in scene.boxes
+    ):
+        # Neurons drawn as clusters of their nodes, or inputs feeding every
+        # neuron of a layer: dot's crossing reduction rotates them (neurons 3, 4,
+        # 0, 1, 2); a short run keeps the declared order, and a layer's neurons
+        # cross the same edges either way.
         dot.attr(mclimit="0.01")
     op_of = {op.key: op for op in scene.op_nodes}
 
@@ -190,6 +195,9 @@ def scene_to_digraph(
         box = boxes[key]
         if box.kind == "more":
             fill, shape, style = "white", "box", "dashed"
+        elif box.kind == "constant":
+            # A number, not a Value: dashed, and it has no grad field.
+            fill, shape, style = STYLE["value_fill"], "record", "filled,dashed"
         elif box.kind == "group":
             fill, shape, style = STYLE["group_fill"], "Mrecord", "filled"
         else:
@@ -210,8 +218,22 @@ def scene_to_digraph(
         )
 
     boxes = {box.key: box for box in scene.boxes}
+    # Beside clusters, loose constants feeding a whole layer make dot pull that
+    # layer's clusters out of index order; kept together in a box of their own they do not.
+    inputs = [box.key for box in scene.boxes if box.kind == "constant"] if scene.clusters else []
+    if inputs:
+        with dot.subgraph(name="cluster_inputs") as cluster:
+            cluster.attr(
+                label="inputs",
+                style="rounded,dashed",
+                fontsize="11",
+                color="#94a3b8",
+                fontcolor="#475569",
+            )
+            for key in reversed(inputs) if rankdir in ("TB", "BT") else inputs:
+                emit(cluster, key)
     for box in scene.boxes:
-        if box.key not in clustered:
+        if box.key not in clustered and box.key not in inputs:
             emit(dot, box.key)
             if box.op_key is not None:
                 emit(dot, box.op_key)

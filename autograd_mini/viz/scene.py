@@ -8,6 +8,12 @@ nodes it groups by neuron (unless that draws over `MAX_AUTO_EDGES` arrows), then
 by layer, then keeps only the part nearest to the root, and says so in its
 caption. It reads Values and never changes them.
 
+Two things make `nn` pictures readable without grouping: each parameter's box
+names its neuron in short ("L0.N3.w0" is `layers.0.neurons.3`'s w0), and the
+numbers a neuron was called with, which are not Values and so not in the graph,
+are drawn as constant boxes ("x0", "x1") feeding its dot node: the local
+derivative d(dot)/d(w0) is x0, and the learner can see where it comes from.
+
 Imports `autograd_mini.engine` and `autograd_mini.viz.escape` / `.groups`.
 
 >>> from autograd_mini import Value
@@ -19,9 +25,11 @@ Imports `autograd_mini.engine` and `autograd_mini.viz.escape` / `.groups`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from autograd_mini._dense import fused_parts
 from autograd_mini.engine import Value
 from autograd_mini.viz.escape import format_number
 from autograd_mini.viz.groups import GROUPS, GroupId, GroupNames, describe_group, group_id
@@ -33,8 +41,10 @@ __all__ = [
     "OpNode",
     "Scene",
     "build_scene",
+    "constant_inputs",
     "reading_order",
     "require_value",
+    "short_scope",
 ]
 
 
@@ -55,7 +65,8 @@ class Box:
 
     Attributes:
         key: DOT node id (also the SVG element id).
-        kind: "value", "group" or "more".
+        kind: "value", "group", "more" or "constant" (a number a neuron was called
+            with: not a Value, so it has no members and no gradient).
         title: user text (label or group name); may be empty.
         detail: a second line for groups ("w·x + b → relu · 3 params").
         data_text, grad_text: the two number fields, e.g. "data 2".
@@ -76,7 +87,7 @@ class Box:
 
     @property
     def is_input(self) -> bool:
-        """True when nothing in the box is computed (inputs and parameters)."""
+        """True when nothing in the box is computed (inputs, parameters, constants)."""
         return all(not v.parents for v in self.members)
 
 
@@ -235,12 +246,67 @@ def reading_order(root: Value) -> list[Value]:
     return order
 
 
-def _value_box(index: int, v: Value, grad: Callable[[Value], float]) -> Box:
+def short_scope(scope: str | None) -> str:
+    """`nn`'s dotted scope in short: "layers.0.neurons.3" -> "L0.N3".
+
+    >>> short_scope("layers.0.neurons.3"), short_scope("neurons.2"), short_scope(None)
+    ('L0.N3', 'N2', '')
+    >>> short_scope("encoder.layers.1.neurons.0")
+    'encoder.L1.N0'
+    """
+    if not scope:
+        return ""
+    return _NEURONS.sub(r"N\1", _LAYERS.sub(r"L\1", scope))
+
+
+_LAYERS = re.compile(r"(?<![^.])layers\.(\d+)(?![^.])")
+_NEURONS = re.compile(r"(?<![^.])neurons\.(\d+)(?![^.])")
+
+
+def constant_inputs(v: Value) -> list[float] | None:
+    """The numbers an `nn` neuron was called with, if its dot node `v` took plain numbers.
+
+    `Value.dot` keeps a number input only as the local derivative of its
+    weight (d(w·x)/dw_i = x_i), so a neuron's dot node whose parents are its
+    weights w0..w(n-1) and at most its bias took n numbers: those derivatives.
+    A fused relu neuron node (`autograd_mini._dense`) keeps its input numbers in its
+    op label. Inputs given as Values are nodes of their own; then (or for any other
+    node) this returns None.
+
+    >>> from autograd_mini.nn import Neuron
+    >>> constant_inputs(Neuron(2, activation="linear", seed=0)([0.5, -1.0]))
+    [0.5, -1.0]
+    """
+    if v.scope is None:
+        return None
+    fused = fused_parts(v)
+    if fused is not None:
+        # A fused relu neuron's derivatives hold x_i times relu's slope, which is 0 when
+        # the neuron is off; its label keeps the input numbers themselves.
+        return None if fused[1] is None else list(fused[1])
+    if v.op != "dot":
+        return None
+    count = 0
+    for parent in v.parents:
+        if parent.parents or parent.scope != v.scope or parent.label != f"w{count}":
+            break
+        count += 1
+    rest = v.parents[count:]
+    if count == 0 or len(rest) > 1 or (rest and rest[0].label != "b"):
+        return None
+    return list(v.local_grads[:count])
+
+
+def _value_box(index: int, v: Value, grad: Callable[[Value], float], scoped: bool = False) -> Box:
+    title = v.label or f"#{index}"
+    if scoped and v.label and v.scope and not v.parents:
+        # Ungrouped, every neuron's parameters would all read w0, w1, b.
+        title = f"{short_scope(v.scope)}.{v.label}"
     return Box(
         key=f"v{index}",
         kind="value",
         # Unlabelled nodes get the "#k" name trace_backward and the captions use.
-        title=v.label or f"#{index}",
+        title=title,
         detail="",
         data_text=f"data {format_number(v.data)}",
         grad_text=f"grad {format_number(grad(v))}",
@@ -273,7 +339,7 @@ def _grouped_scene(
             box.members.append(v)
             box_of[id(v)] = box.key
             continue
-        box = _value_box(index, v, grad)
+        box = _value_box(index, v, grad, scoped=group is None)
         boxes[box.key] = box
         box_of[id(v)] = box.key
         if box.op_key is not None:
@@ -298,8 +364,68 @@ def _grouped_scene(
     for box in boxes.values():
         computed = [v for v in box.members if v.parents] or box.members
         box.position = position[id(computed[0])]
-    ordered = sorted(boxes.values(), key=lambda b: b.position)
+    constants = _constant_boxes(order, boxes, box_of, edges)
+    # A constant goes just before the first node using it (ties: constants first).
+    ordered = sorted(
+        [*boxes.values(), *constants], key=lambda b: (b.position, b.kind != "constant")
+    )
     return Scene(ordered, op_nodes, edges, group, clusters=clusters, box_of=box_of)
+
+
+def _constant_boxes(
+    order: list[Value], boxes: dict[str, Box], box_of: dict[int, str], edges: list[Edge]
+) -> list[Box]:
+    """One box per number an `nn` neuron took ("x0", "x1"), and its arrows (added to `edges`).
+
+    The neurons called on the same inputs share the boxes. Arrows go into the
+    dot node, or into the collapsed group holding it; groups get constants only
+    when one input vector feeds them all (one sample): for a batch, the group
+    box says "w·x + b" and a box per number of every sample would bury it.
+    """
+    found: dict[tuple[int, tuple[float, ...]], Box] = {}
+    into_groups: list[tuple[int, tuple[float, ...], str]] = []
+    arrows: list[tuple[tuple[int, tuple[float, ...]], str]] = []
+    for index, v in enumerate(order):
+        numbers = constant_inputs(v)
+        if numbers is None:
+            continue
+        box = boxes[box_of[id(v)]]
+        vector = tuple(numbers)
+        if box.kind == "group":
+            into_groups.append((index, vector, box.key))
+            continue
+        if box.kind != "value" or box.op_key is None:
+            continue
+        for i in range(len(numbers)):
+            _constant_box(found, i, vector, index)
+            arrows.append(((i, vector), box.op_key))
+    if len({vector for _, vector, _ in into_groups}) == 1:
+        drawn: set[tuple[int, str]] = set()
+        for index, vector, group_key in into_groups:
+            for i in range(len(vector)):
+                _constant_box(found, i, vector, index)
+                if (i, group_key) not in drawn:  # one arrow per group, not per neuron
+                    drawn.add((i, group_key))
+                    arrows.append(((i, vector), group_key))
+    for key, head in arrows:
+        edges.append(Edge(f"e{len(edges)}", found[key].key, head))
+    return list(found.values())
+
+
+def _constant_box(
+    found: dict[tuple[int, tuple[float, ...]], Box], i: int, vector: tuple[float, ...], index: int
+) -> None:
+    if (i, vector) not in found:
+        found[(i, vector)] = Box(
+            key=f"c{len(found)}",
+            kind="constant",
+            title=f"x{i}",
+            detail="",
+            data_text=f"input {format_number(vector[i])}",
+            grad_text="",
+            members=[],
+            position=index,
+        )
 
 
 def _edges(order: list[Value], boxes: dict[str, Box], box_of: dict[int, str]) -> list[Edge]:
