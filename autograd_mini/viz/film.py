@@ -54,6 +54,7 @@ from autograd_mini.viz.network import MAX_EDGE_WIDTH, MIN_EDGE_WIDTH
 from autograd_mini.viz.notebook import show_player
 from autograd_mini.viz.palette import NEGATIVE, NEUTRAL, POSITIVE
 from autograd_mini.viz.planes import image_side
+from autograd_mini.viz.player import standalone_page
 
 __all__ = ["Film", "animate_training", "tiny_recording"]
 
@@ -61,20 +62,6 @@ _film_ids = itertools.count(1)
 _MAX_POINTS = 300
 _MAX_PLAYER_BYTES = 350_000
 """The chain-rule players together stay under this (the first one is always kept)."""
-_DOCUMENT = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; \
-style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-</head>
-<body style="margin: 16px">
-{body}
-</body>
-</html>
-"""
 
 
 def _template(name: str) -> str:
@@ -243,7 +230,7 @@ class Film:
 
     def to_html(self) -> str:
         """A complete HTML document with the film; it makes no network requests."""
-        return _DOCUMENT.format(title=html_text(self.title, 200), body=self._repr_html_())
+        return standalone_page(html_text(self.title, 200), self._repr_html_())
 
     # -- the GIF -----------------------------------------------------------------
 

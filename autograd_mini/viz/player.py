@@ -56,10 +56,16 @@ style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">
 <title>{title}</title>
 </head>
 <body style="margin: 16px">
-{player}
+{body}
 </body>
 </html>
 """
+
+
+def standalone_page(title: str, body: str) -> str:
+    """An offline page around `body`: no network (the Content-Security-Policy allows
+    only inline styles, inline scripts and data: images). `title` is already escaped."""
+    return _DOCUMENT.format(title=title, body=body)
 
 
 def player_template() -> str:
@@ -216,7 +222,7 @@ class Animation:
 
     def to_html(self) -> str:
         """A complete HTML document with the player; it makes no network requests."""
-        return _DOCUMENT.format(title=html_text(self.title, 200), player=self._repr_html_())
+        return standalone_page(html_text(self.title, 200), self._repr_html_())
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the standalone player to `path` (UTF-8) and return the path.
