@@ -39,6 +39,7 @@ from typing import Protocol, Union
 from autograd_mini.engine import (
     _DOT,
     _DOT_PAIRED,
+    _UNTRACKED,
     Derivative,
     OpName,
     Value,
@@ -46,7 +47,6 @@ from autograd_mini.engine import (
     _finite,
     _grad_enabled,
     _new_value,
-    _node,
     _sigmoid,
 )
 
@@ -69,7 +69,12 @@ FUSED_OPS: dict[str, str] = {"relu": "relu(dot)"}
 _ONE = (1.0,)
 _INF = math.inf
 _data = operator.attrgetter("data")
+_add = operator.add
 _zeros: dict[int, tuple[float, ...]] = {}
+
+MAX_CACHED_LABELS = 4096
+"""Most input points whose fused-relu label is kept for reuse (about 300 B each)."""
+_LABELS_BY_INPUTS: dict[tuple[float, ...], FusedOpName] = {}
 
 
 def dense(neurons: Sequence[NeuronParameters], x: Sequence[Input], activation: str) -> list[Value]:
@@ -79,58 +84,104 @@ def dense(neurons: Sequence[NeuronParameters], x: Sequence[Input], activation: s
     (rare: a caller passing some Values) is computed as `Value.dot` then the
     activation, two nodes per neuron, with the same numbers.
     """
-    x_data = [v.data if type(v) is Value else _check_real(v, "dot") for v in x]
-    # A list, not tuple(generator): a tuple grown from an iterator is resized in
-    # place and then freed onto CPython's tuple free list without ever being taken
-    # from it, and that list filling up reads as growing memory in tracemalloc.
     x_values = [v for v in x if type(v) is Value]
-    if x_values and len(x_values) != len(x_data):
-        return [_two_nodes(neuron, x, activation) for neuron in neurons]
-    paired = bool(x_values)
+    if not x_values:
+        return dense_from_numbers(neurons, [_check_real(v, "dot") for v in x], activation)
+    if len(x_values) == len(x):
+        return dense_from_values(neurons, x_values, activation)
+    return [_two_nodes(neuron, x, activation) for neuron in neurons]
+
+
+def dense_from_numbers(
+    neurons: Sequence[NeuronParameters], x: list[float], activation: str
+) -> list[Value]:
+    """`dense` for inputs that are checked floats: a network's first layer.
+
+    The sums come first, layer-wide (see `_totals`); a neuron's parents are its
+    weights and bias, and every neuron that is on shares one tuple of slopes.
+    """
+    x_slopes = tuple(x)
+    # The input numbers ride on the label, for `fused_parts` (a relu that is off
+    # stores only zeros); one label per input point while the cache has room.
+    label = _fused_label_for(x_slopes) if activation == "relu" else _DOT
+    on = x_slopes + _ONE  # d/dw_i = x_i, d/db = 1
+    off = _zeros_like(len(on))
+    relu = activation == "relu"
+    outs: list[Value] = []
+    append = outs.append
+    new = _new_value
+    for neuron, total in zip(neurons, _totals(neurons, x)):
+        # What engine._node does, inline: this runs once per neuron and sample.
+        node = new(Value)
+        if relu and not total > 0.0:
+            node.data = 0.0
+            node.local_grads = off
+        else:
+            node.data = total
+            node.local_grads = on
+        node.grad = 0.0
+        node.label = ""
+        node.op = label
+        node.parents = (*neuron.w, neuron.b)
+        node.scope = neuron.scope
+        append(node)
+    return _finish(outs, activation)
+
+
+def dense_from_values(
+    neurons: Sequence[NeuronParameters], x: list[Value], activation: str
+) -> list[Value]:
+    """`dense` for inputs that are all Values: every layer after a network's first.
+
+    A neuron's parents are its weights, the inputs and its bias; its slopes hold
+    the input numbers and its own weights' numbers.
+    """
+    x_data = [v.data for v in x]
     x_slopes = tuple(x_data)
-    if activation != "relu":
-        label = _DOT_PAIRED if paired else _DOT
-    elif paired:
-        label = _PAIRED_LABELS[activation]
-    else:
-        # The input numbers, for `fused_parts`: a relu that is off stores only zeros.
-        label = _fused_label(activation, x_slopes)
-    width = len(x_slopes) * (2 if paired else 1) + 1
-    shared = x_slopes + _ONE  # every float-input neuron's slopes where s == 1
-    zeros = _zeros_like(width)  # a relu that is off: every slope 0
-    tracked = _grad_enabled()
-    smooth = activation in ("tanh", "sigmoid")
-    outs = []
+    label = _PAIRED_LABELS["relu"] if activation == "relu" else _DOT_PAIRED
+    off = _zeros_like(2 * len(x_data) + 1)
+    relu = activation == "relu"
+    outs: list[Value] = []
+    append = outs.append
+    new = _new_value
     mul = operator.mul
     for neuron in neurons:
         weights = neuron.w
         bias = neuron.b
-        w_data = list(map(_data, weights))
-        total = sum(map(mul, w_data, x_data))
-        total += bias.data  # as Value.dot: the products' sum, then the bias
+        w_data = [w.data for w in weights]  # a comprehension reads slots fastest
+        total = sum(map(mul, w_data, x_data)) + bias.data  # as Value.dot: products, then bias
         if not -_INF < total < _INF:
             _finite(total, "dot")  # raises OverflowError naming the op
-        if activation == "relu" and not total > 0.0:
-            out, slopes = 0.0, zeros
-        else:  # relu that is on, linear, or the dot under tanh / sigmoid: s == 1
-            out = total
-            slopes = (*x_slopes, *w_data, 1.0) if paired else shared
-        parents = (*weights, *x_values, bias) if paired else (*weights, bias)
-        if tracked:  # what engine._node does, inline: this runs once per neuron and sample
-            node = _new_value(Value)
-            node.data = out
-            node.grad = 0.0
-            node.label = ""
-            node.op = label
-            node.parents = parents
-            node.local_grads = slopes
+        node = new(Value)
+        if relu and not total > 0.0:
+            node.data = 0.0
+            node.local_grads = off
         else:
-            node = _node(out, parents, label, slopes)
+            node.data = total
+            node.local_grads = (*x_slopes, *w_data, 1.0)  # d/dw_i = x_i, d/dx_i = w_i
+        node.grad = 0.0
+        node.label = ""
+        node.op = label
+        node.parents = (*weights, *x, bias)
         node.scope = neuron.scope
-        if smooth:
-            node = getattr(node, activation)()
-            node.scope = neuron.scope
-        outs.append(node)
+        append(node)
+    return _finish(outs, activation)
+
+
+def _finish(outs: list[Value], activation: str) -> list[Value]:
+    """No history under no_grad (as `engine._node`); tanh or sigmoid as a node of its own."""
+    if not _grad_enabled():
+        for node in outs:
+            node.op = _UNTRACKED
+            node.parents = ()
+            node.local_grads = ()
+    if activation in ("tanh", "sigmoid"):
+        activated: list[Value] = []
+        for node in outs:
+            out = getattr(node, activation)()
+            out.scope = node.scope
+            activated.append(out)
+        return activated
     return outs
 
 
@@ -142,13 +193,7 @@ def dense_data(neurons: Sequence[NeuronParameters], x: list[float], activation: 
     >>> dense_data(layer.neurons, [0.5, -1.0], "tanh") == [v.data for v in layer([0.5, -1.0])]
     True
     """
-    mul = operator.mul
-    totals = [sum(map(mul, map(_data, n.w), x)) + n.b.data for n in neurons]
-    # One C-level sum finds any inf or NaN (it may also overflow on its own, and
-    # then the loop finds nothing): the same OverflowError as Value.dot.
-    if not -_INF < sum(totals) < _INF:
-        for total in totals:
-            _finite(total, "dot")
+    totals = _totals(neurons, x)
     if activation == "relu":
         return [t if t > 0.0 else 0.0 for t in totals]  # as Value.relu
     if activation == "tanh":
@@ -158,12 +203,63 @@ def dense_data(neurons: Sequence[NeuronParameters], x: list[float], activation: 
     return totals
 
 
+def _totals(neurons: Sequence[NeuronParameters], x: list[float]) -> list[float]:
+    """w·x + b for every neuron, to the bit what `Value.dot` computes.
+
+    Row by row (`sum` of the products, then the bias) in general; column by column
+    for a narrow layer with many neurons, such as the first layer on 2-D points,
+    where one pass per input over all neurons costs less than a `sum` per neuron
+    (16 neurons of 2 inputs: 3.9 against 6.7 us, benchmarks/NOTES.md). Adding
+    column after column onto 0.0 is the order `sum` adds in, signed zeros included.
+    """
+    if 4 * len(x) <= len(neurons):
+        rows = [neuron.w for neuron in neurons]
+        try:
+            # 0.0 + the first product: what `sum` starts with (it makes -0.0 into 0.0).
+            totals = [w[0].data * x[0] + 0.0 for w in rows]
+            for j in range(1, len(x)):
+                x_j = x[j]
+                totals = list(map(_add, totals, [w[j].data * x_j for w in rows]))
+        except IndexError:  # a weight list shortened by hand: row sums stop where it ends
+            totals = _row_totals(neurons, x)
+        else:
+            totals = list(map(_add, totals, [neuron.b.data for neuron in neurons]))
+    else:
+        totals = _row_totals(neurons, x)
+    # One C-level sum finds any inf or NaN (it may also overflow on its own, and
+    # then the loop finds nothing): the same OverflowError as Value.dot.
+    if not -_INF < sum(totals) < _INF:
+        for total in totals:
+            _finite(total, "dot")
+    return totals
+
+
+def _row_totals(neurons: Sequence[NeuronParameters], x: list[float]) -> list[float]:
+    mul = operator.mul
+    return [sum(map(mul, map(_data, n.w), x)) + n.b.data for n in neurons]
+
+
 class FusedOpName(OpName):
     """The label of a fused neuron node: its activation, and its input numbers when
     the inputs were numbers (None when they are parents)."""
 
     activation: str
     inputs: tuple[float, ...] | None
+
+
+def _fused_label_for(inputs: tuple[float, ...]) -> FusedOpName:
+    """The relu label for these input numbers, shared while the bounded cache has room.
+
+    A training set is the same points epoch after epoch, so the labels are made once
+    (about 1 us each) instead of once per sample and step.
+    """
+    label = _LABELS_BY_INPUTS.get(inputs)
+    if label is None:
+        label = _fused_label("relu", inputs)
+        # 0.0 == -0.0 as keys, but the label's numbers are derivatives: exact or not shared.
+        if 0.0 not in inputs and len(_LABELS_BY_INPUTS) < MAX_CACHED_LABELS:
+            _LABELS_BY_INPUTS[inputs] = label
+    return label
 
 
 def _fused_label(activation: str, inputs: tuple[float, ...] | None) -> FusedOpName:

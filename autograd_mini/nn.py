@@ -29,7 +29,7 @@ from typing import Any, Union
 # bit) the same as those of the graph-building path.
 from autograd_mini import _checks
 from autograd_mini._arraylike import as_list
-from autograd_mini._dense import dense, dense_data
+from autograd_mini._dense import dense, dense_data, dense_from_values
 from autograd_mini.engine import Value, _check_real, _finite, _sigmoid, is_grad_enabled
 
 __all__ = [
@@ -403,10 +403,10 @@ class MLP(Module):
                 data = layer._forward_data(data)
             out = _output_values(data, self.layers[-1].neurons)
         else:
-            layer_input: Sequence[Input] = x
-            for layer in self.layers:
-                out = layer._forward(layer_input)
-                layer_input = out
+            out = self.layers[0]._forward(x)
+            for layer in self.layers[1:]:
+                # A layer's outputs are Values: no need to sort numbers from Values.
+                out = dense_from_values(layer.neurons, out, layer.activation)
         return out
 
     def __repr__(self) -> str:
@@ -611,13 +611,14 @@ def _initial_numbers(
 
 def _inputs(x: object, nin: int, where: str) -> Sequence[Input]:
     """`x` as a list of `nin` inputs; an array (NumPy, ...) is converted to a list first."""
-    x = as_list(x)
+    if type(x) is not list:  # a list needs no conversion and no ABC check
+        x = as_list(x)
     _check_inputs(x, nin, where)
     return x  # type: ignore[return-value]
 
 
 def _check_inputs(x: object, nin: int, where: str) -> None:
-    if isinstance(x, (str, bytes)) or not isinstance(x, Sequence):
+    if type(x) is not list and (isinstance(x, (str, bytes)) or not isinstance(x, Sequence)):
         raise TypeError(
             f"{where}: expected a list of {nin} numbers or Values, got {type(x).__name__}"
         )
