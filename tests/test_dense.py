@@ -4,14 +4,26 @@ them against HIPS autograd."""
 
 from __future__ import annotations
 
+import math
 import random
 
 import autograd
 import autograd.numpy as anp
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from autograd_mini import Value, grad
-from autograd_mini._dense import FUSED_OPS, dense
+from autograd_mini import Value, _dense, grad, no_grad
+from autograd_mini._dense import (
+    FUSED_OPS,
+    _row_totals,
+    _totals,
+    dense,
+    dense_data,
+    dense_from_numbers,
+    dense_from_values,
+    fused_parts,
+)
 from autograd_mini.nn import ACTIVATIONS, MLP, Layer
 
 
@@ -130,3 +142,95 @@ def test_hessian_of_an_nn_loss_matches_hips_autograd(activation: str) -> None:
         row = grad(g, params) if g.parents else (0.0,) * len(params)
         for j, h in enumerate(row):
             assert h == pytest.approx(float(theirs[i, j]), rel=1e-9, abs=1e-12), (i, j)
+
+
+# --- the layer-wide sums: column order for narrow layers, row order otherwise ---------
+
+_SIGNED = st.one_of(
+    st.floats(-3.0, 3.0, allow_nan=False),
+    st.sampled_from([0.0, -0.0, 1e-300, -1e-300, 1e300, -1e300]),
+)
+
+
+def _bits(numbers: list[float]) -> list[str]:
+    return [float.hex(n) for n in numbers]  # tells -0.0 from 0.0
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    nin=st.integers(1, 5),
+    nout=st.integers(1, 24),
+    data=st.data(),
+)
+def test_layer_sums_are_those_of_value_dot_to_the_bit(
+    nin: int, nout: int, data: st.DataObject
+) -> None:
+    layer = Layer(nin, nout, activation="linear", seed=0)
+    for neuron in layer.neurons:
+        for p in (*neuron.w, neuron.b):
+            p.data = data.draw(_SIGNED)
+    x = data.draw(st.lists(_SIGNED, min_size=nin, max_size=nin))
+    reference = []
+    for neuron in layer.neurons:
+        try:
+            reference.append(Value.dot(neuron.w, x, bias=neuron.b).data)
+        except OverflowError:
+            with pytest.raises(OverflowError, match="dot"):
+                _totals(layer.neurons, x)
+            return
+    assert _bits(_totals(layer.neurons, x)) == _bits(reference)
+    assert _bits(dense_data(layer.neurons, x, "linear")) == _bits(reference)
+    assert _bits([v.data for v in dense_from_numbers(layer.neurons, x, "linear")]) == _bits(
+        reference
+    )
+
+
+def test_a_narrow_layer_sums_by_columns_and_agrees_with_the_rows() -> None:
+    layer = Layer(2, 16, seed=3)  # 4 * nin <= nout: the column order
+    x = [0.25, -1.5]
+    assert _totals(layer.neurons, x) == _row_totals(layer.neurons, x)
+    # A weight list shortened by hand: the columns run out, the row sums are used
+    # (they stop where the list ends, as Value.dot's products would not).
+    layer.neurons[5].w.pop()
+    assert _totals(layer.neurons, x) == _row_totals(layer.neurons, x)
+
+
+# --- one relu label per input point ---------------------------------------------------
+
+
+def test_a_point_seen_again_reuses_its_label_and_keeps_its_numbers() -> None:
+    layer = Layer(2, 3, seed=0)
+    first = layer.outputs([0.7, -0.4])[0]
+    again = layer.outputs([0.7, -0.4])[0]
+    assert first.op is again.op
+    assert fused_parts(again) == ("relu", (0.7, -0.4))
+
+
+def test_a_negative_zero_input_is_never_given_a_positive_zeros_label() -> None:
+    layer = Layer(2, 2, seed=1)
+    layer.outputs([0.0, 1.0])
+    out = layer.outputs([-0.0, 1.0])[0]
+    parts = fused_parts(out)
+    assert parts is not None and parts[1] is not None
+    assert math.copysign(1.0, parts[1][0]) == -1.0  # the derivative d/dw_0 is -0.0
+
+
+def test_the_label_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_dense, "_LABELS_BY_INPUTS", {})
+    monkeypatch.setattr(_dense, "MAX_CACHED_LABELS", 5)
+    layer = Layer(1, 1, seed=0)
+    outs = [layer.outputs([1.0 + i])[0] for i in range(20)]
+    assert len(_dense._LABELS_BY_INPUTS) == 5
+    assert [fused_parts(o) for o in outs] == [("relu", (1.0 + i,)) for i in range(20)]
+
+
+def test_dense_under_no_grad_builds_leaves_without_history() -> None:
+    layer = Layer(2, 2, activation="tanh", seed=0)
+    with no_grad():
+        outs = dense(layer.neurons, [0.5, 1.0], "tanh")
+        values = dense_from_values(layer.neurons, [Value(0.5), Value(1.0)], "relu")
+    for out in (*outs, *values):
+        assert out.parents == () and out.local_grads == ()
+        with pytest.raises(RuntimeError, match="no_grad"):
+            out.backward()
+    assert [o.data for o in outs] == dense_data(layer.neurons, [0.5, 1.0], "tanh")
