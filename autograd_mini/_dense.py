@@ -1,6 +1,9 @@
 """A layer's forward pass: one graph node per relu neuron, relu(w·x + b) fused.
 
-`nn.Layer` and `nn.Neuron` build their nodes here. The layer reads its inputs'
+`nn.Layer` and `nn.Neuron` build their nodes here: `dense_from_numbers` for a
+network's first layer (inputs are numbers), `dense_from_values` for the layers after
+it (inputs are the previous layer's Values), `dense` to tell the two apart, and
+`dense_data` for `no_grad` (floats only, no nodes). The layer reads its inputs'
 numbers once for all its neurons. A relu neuron becomes ONE node whose parents are
 its weights, the layer's input Values (if any) and its bias, and whose stored local
 derivatives already include relu's slope s (1 or 0):
@@ -50,7 +53,15 @@ from autograd_mini.engine import (
     _sigmoid,
 )
 
-__all__ = ["FUSED_OPS", "FusedOpName", "dense", "dense_data", "fused_parts"]
+__all__ = [
+    "FUSED_OPS",
+    "FusedOpName",
+    "dense",
+    "dense_data",
+    "dense_from_numbers",
+    "dense_from_values",
+    "fused_parts",
+]
 
 Input = Union[Value, float, int]
 

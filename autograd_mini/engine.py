@@ -563,7 +563,9 @@ class Value:
                 leaves.append(node)
                 earlier_grads.append(node.grad)
             node.grad = 0.0
-            node._grad_value = None
+        if _GRAD_VALUES_WRITTEN:  # only a create_graph pass sets grad_value: clear it
+            for node in order:
+                node._grad_value = None
         self.grad = seed
         try:
             for node in reversed(order):
@@ -572,8 +574,9 @@ class Value:
                     raise _gradient_overflow(order, node, _grad_attribute)
                 local_grads = node.local_grads
                 # All slopes 0.0 (a relu that is off; a leaf has none) add nothing:
-                # skipped, to the bit the same (NaN and inf are truthy).
-                if any(local_grads):
+                # skipped, to the bit the same (NaN and inf are truthy). The first
+                # slope is looked at before calling any(): most nodes pass there.
+                if local_grads and (local_grads[0] or any(local_grads)):
                     # `+=` because a node that feeds several consumers receives one
                     # contribution from each of them.
                     for parent, local_grad in zip(node.parents, local_grads):
@@ -824,6 +827,11 @@ def _rule_derivatives(node: Value) -> tuple[Derivative, ...]:
     return tuple(d if type(d) is Value else float(d) for d in derivatives)
 
 
+_GRAD_VALUES_WRITTEN = False
+"""True once a create_graph pass has run in this process: from then on backward()
+clears the grad_value of every node it visits (False: no node has one to clear)."""
+
+
 def _backward_by_walk(root: Value, gradient: object, create_graph: bool, checked: bool) -> None:
     """backward() through `_walk`: anomaly mode and create_graph take this path."""
     order = root.topological_order()
@@ -848,6 +856,8 @@ def _backward_by_walk(root: Value, gradient: object, create_graph: bool, checked
                 with _set_grad_mode(True):
                     g = _plus(base, g)
         results.append((number, _as_value(g) if create_graph else None))
+    global _GRAD_VALUES_WRITTEN
+    _GRAD_VALUES_WRITTEN = _GRAD_VALUES_WRITTEN or create_graph
     for node, (number, value) in zip(order, results):
         node.grad = number
         node._grad_value = value
@@ -1019,7 +1029,8 @@ def _topological_order(roots: Sequence[Value]) -> list[Value]:
         # marker), so when all are seen the node goes straight in: one C-level check
         # instead of a loop, for the many nodes whose inputs were met before (every
         # neuron of a layer after the first shares the layer's inputs).
-        if placed(parents):
+        # (A single parent is the chain's case, which it rarely shortcuts: the loop.)
+        if len(parents) > 1 and placed(parents):
             append(node)
             continue
         push(node)
