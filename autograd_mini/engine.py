@@ -1029,8 +1029,10 @@ def _topological_order(roots: Sequence[Value]) -> list[Value]:
         # marker), so when all are seen the node goes straight in: one C-level check
         # instead of a loop, for the many nodes whose inputs were met before (every
         # neuron of a layer after the first shares the layer's inputs).
-        # (A single parent is the chain's case, which it rarely shortcuts: the loop.)
-        if len(parents) > 1 and placed(parents):
+        # Only for nodes with three or more parents (a neuron's): a chain's or a
+        # hand-written expression's node seldom has its parents placed already, and
+        # there the check costs more than it saves.
+        if len(parents) > 2 and placed(parents):
             append(node)
             continue
         push(node)

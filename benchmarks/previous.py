@@ -3,9 +3,12 @@
     python benchmarks/previous.py              # the full comparison, prints a table
     python benchmarks/previous.py --quick      # a smoke run with small repeats
 
-Three workloads: the moons step (MLP(2,[16,16,1]), 100 points, forward + loss +
+Five workloads: the moons step (MLP(2,[16,16,1]), 100 points, forward + loss +
 zero_grad + backward + SGD), the digits step (MLP(64,[32,10]) tanh, cross-entropy,
-batch 32) and inference under no_grad (1000 points of the moons grid). The previous
+batch 32), inference under no_grad (1000 points of the moons grid), and two on the
+teaching path, where `nn`'s fused nodes play no part: a chain y = y * c built and
+differentiated, and micrograd's lecture network written by hand, one node per
+operator (MLP(3,[4,4,1]) tanh on its 4 samples, squared error). The previous
 release is taken from git (`git archive PREVIOUS_RELEASE autograd_mini`) into a temporary folder.
 Both versions are imported under the same name `autograd_mini`, so each one runs
 in its own subprocess (this file with `--worker ROOT`, ROOT first on `sys.path`),
@@ -46,6 +49,9 @@ PREVIOUS_RELEASE = "b84498b"
 
 ROOT = Path(__file__).resolve().parent.parent
 
+CHAIN_N = 10**4
+"""Length of the chain workload (build + backward)."""
+
 
 @dataclass(frozen=True)
 class Comparison:
@@ -61,6 +67,12 @@ class Comparison:
     inference_current: float
     inference_previous: float
     inference_ratio: float
+    chain_current: float
+    chain_previous: float
+    chain_ratio: float
+    lecture_current: float
+    lecture_previous: float
+    lecture_ratio: float
     bytes_current: float
     bytes_previous: float
     create_graph_step: float
@@ -95,6 +107,8 @@ def _worker(
 ) -> dict[str, float]:
     """Runs inside the subprocess, whose sys.path starts with the release being timed."""
     import gc
+    import itertools
+    import math
     import time
 
     # Only names both releases have: the current benchmarks.workloads imports newer API.
@@ -104,6 +118,7 @@ def _worker(
 
     data = json.loads(Path(data_file).read_text())
     X, y, l2, chain_factor = data["X"], data["y"], data["l2"], data["chain_factor"]
+    chain_n = data["chain_n"]
 
     def chain(n: int) -> Value:
         node = Value(1.0)
@@ -147,6 +162,41 @@ def _worker(
         with no_grad():
             [model(p).data for p in points]  # type: ignore[union-attr]
 
+    def chain_pass() -> None:
+        chain(chain_n).backward()
+
+    # micrograd's lecture: its 4 samples, a 3-4-4-1 tanh network written with + * tanh.
+    lecture_x = [[2.0, 3.0, -1.0], [3.0, -1.0, 0.5], [0.5, 1.0, 1.0], [1.0, 1.0, -1.0]]
+    lecture_y = [1.0, -1.0, -1.0, 1.0]
+    sizes = [3, 4, 4, 1]
+    lecture_layers = [
+        [
+            ([Value(math.sin(7 * i + j + 1)) for j in range(nin)], Value(math.cos(i + 1)))
+            for i in range(nout)
+        ]
+        for nin, nout in itertools.pairwise(sizes)
+    ]
+
+    def lecture_steps() -> None:
+        for _ in range(20):
+            loss = Value(0.0)
+            for x, target in zip(lecture_x, lecture_y):
+                h: list[Value | float] = list(x)  # numbers, as in the lecture
+                for layer in lecture_layers:
+                    outs: list[Value | float] = []
+                    for w, b in layer:
+                        act = b
+                        for wi, xi in zip(w, h):
+                            act = act + wi * xi
+                        outs.append(act.tanh())
+                    h = outs
+                loss = loss + (h[0] - target) ** 2  # h[0] is a Value by now
+            for layer in lecture_layers:
+                for w, b in layer:
+                    for p in (*w, b):
+                        p.grad = 0.0
+            loss.backward()
+
     def timed(run: Callable[[], None]) -> float:
         gc.collect()
         start = time.process_time()
@@ -156,11 +206,15 @@ def _worker(
     step()  # warm-up
     digits_step()
     inference()
-    plain, digits, inferred = [], [], []
-    for _ in range(repeats):  # the three workloads interleaved, repeat by repeat
+    chain_pass()
+    lecture_steps()
+    plain, digits, inferred, chained, lectured = [], [], [], [], []
+    for _ in range(repeats):  # the workloads interleaved, repeat by repeat
         plain.append(timed(step))
         digits.append(timed(digits_step))
         inferred.append(timed(inference))
+        chained.append(timed(chain_pass))
+        lectured.append(timed(lecture_steps))
     # After the plain steps: a create_graph step leaves its gradient graphs on the
     # parameters (grad_value) until the next pass, whose clean-up it would pay for.
     graph = [timed(partial(step, True)) for _ in range(repeats)] if with_create_graph else []
@@ -168,6 +222,8 @@ def _worker(
         "step": statistics.median(plain),
         "digits_step": statistics.median(digits),
         "inference": statistics.median(inferred),
+        "chain": statistics.median(chained),
+        "lecture": statistics.median(lectured),
         "bytes_per_node": bytes_per_node(chain, bytes_n),
     }
     if with_create_graph:
@@ -189,6 +245,7 @@ def _run_worker(root: Path, repeats: int, bytes_n: int, current: bool) -> dict[s
         "digits_X": digits_X,
         "digits_y": digits_y,
         "points": w.grid(X, 100)[::10],
+        "chain_n": CHAIN_N,
     }
     with tempfile.TemporaryDirectory() as folder:
         data_file = Path(folder) / "data.json"
@@ -235,6 +292,12 @@ def compare_with_previous(rounds: int = 5, repeats: int = 5, bytes_n: int = 10**
         inference_current=median(current, "inference"),
         inference_previous=median(previous, "inference"),
         inference_ratio=ratio("inference"),
+        chain_current=median(current, "chain"),
+        chain_previous=median(previous, "chain"),
+        chain_ratio=ratio("chain"),
+        lecture_current=median(current, "lecture"),
+        lecture_previous=median(previous, "lecture"),
+        lecture_ratio=ratio("lecture"),
         bytes_current=median(current, "bytes_per_node"),
         bytes_previous=median(previous, "bytes_per_node"),
         create_graph_step=median(current, "create_graph_step"),
@@ -259,6 +322,12 @@ def render(c: Comparison) -> str:
             f"| inference under no_grad, 1000 grid points | "
             f"{c.inference_current * ms:.1f} ms | {c.inference_previous * ms:.1f} ms | "
             f"{c.inference_ratio:.2f} ({1 / c.inference_ratio:.2f}x as fast) |",
+            f"| chain of {CHAIN_N} nodes, y = y * c: build + backward | "
+            f"{c.chain_current * ms:.1f} ms | {c.chain_previous * ms:.1f} ms | "
+            f"{c.chain_ratio:.2f} ({1 / c.chain_ratio:.2f}x as fast) |",
+            f"| micrograd's lecture by hand (+ * tanh), 20 steps of 4 samples | "
+            f"{c.lecture_current * ms:.1f} ms | {c.lecture_previous * ms:.1f} ms | "
+            f"{c.lecture_ratio:.2f} ({1 / c.lecture_ratio:.2f}x as fast) |",
             f"| bytes per node, chain (tracemalloc) | {c.bytes_current:.0f} B | "
             f"{c.bytes_previous:.0f} B | {c.bytes_current / c.bytes_previous:.2f} |",
             f"| moons step with `backward(create_graph=True)` | "

@@ -19,13 +19,33 @@ def test_the_previous_release_is_exported_and_both_workers_report(tmp_path: Path
     assert "class Value" in engine and "create_graph" not in engine  # the old engine
     old = previous._run_worker(root, repeats=1, bytes_n=100, current=False)
     new = previous._run_worker(previous.ROOT, repeats=1, bytes_n=100, current=True)
-    workloads = {"step", "digits_step", "inference", "bytes_per_node"}
+    workloads = {"step", "digits_step", "inference", "chain", "lecture", "bytes_per_node"}
     assert set(old) == workloads
     assert set(new) == workloads | {"create_graph_step", "create_graph_ratio"}
     assert all(v > 0 for v in [*old.values(), *new.values()])
     comparison = previous.Comparison(
-        1, 0.01, 0.02, 0.5, 0.02, 0.02, 1.0, 0.03, 0.04, 0.75, 168.0, 208.0, 0.5, 25.0
+        1,
+        0.01,
+        0.02,
+        0.5,
+        0.02,
+        0.02,
+        1.0,
+        0.03,
+        0.04,
+        0.75,
+        0.005,
+        0.004,
+        1.25,
+        0.01,
+        0.01,
+        1.0,
+        168.0,
+        208.0,
+        0.5,
+        25.0,
     )
     table = previous.render(comparison)
     assert "| 10.0 ms | 20.0 ms | 0.50 (2.00x as fast) |" in table
     assert "| bytes per node, chain (tracemalloc) | 168 B | 208 B | 0.81 |" in table
+    assert "| 5.0 ms | 4.0 ms | 1.25 (0.80x as fast) |" in table  # the chain, slower
