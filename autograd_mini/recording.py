@@ -202,20 +202,26 @@ class Recording:
         """
         if isinstance(index, bool) or not isinstance(index, int):
             raise TypeError(f"Recording.model: index must be an int, got {type(index).__name__}")
+        hidden = self.activations[:-1]
+        if len(set(hidden)) > 1:
+            raise ValueError(
+                "Recording.model: an MLP has one activation for all its hidden layers, "
+                f"this recording has {list(self.activations)}"
+            )
         if not -len(self.steps) <= index < len(self.steps):
             raise ValueError(
                 f"Recording.model: index {index} is out of range "
                 f"for a recording of {len(self.steps)} frames"
             )
-        hidden = self.activations[:-1]
-        if self.activations[-1] != "linear" or len(set(hidden)) > 1:
-            raise ValueError(
-                "Recording.model: an MLP has one hidden activation and a linear last layer, "
-                f"this recording has {list(self.activations)}"
-            )
         frame = self.steps[index]
+        # seed=0: the starting numbers are overwritten below, and a seed keeps this
+        # from drawing from Python's global `random` (a user's seeded run stays as it was).
         model = MLP(
-            self.layer_sizes[0], list(self.layer_sizes[1:]), hidden[0] if hidden else "relu"
+            self.layer_sizes[0],
+            list(self.layer_sizes[1:]),
+            hidden[0] if hidden else "relu",
+            seed=0,
+            output_activation=self.activations[-1],
         )
         for p, number in zip(
             model.parameters(), _flatten(frame.weights, frame.biases), strict=True

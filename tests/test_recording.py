@@ -509,9 +509,23 @@ def test_model_index_checks():
         recording.model(4)
     with pytest.raises(TypeError, match="index must be an int"):
         recording.model(True)
-    odd = Recording((1, 1), ("relu",), "mse", steps=recording.steps[:1])
-    with pytest.raises(ValueError, match="linear last layer"):
-        odd.model(0)
+    mixed = Recording((1, 1, 1, 1), ("relu", "tanh", "linear"), "mse", steps=())
+    with pytest.raises(ValueError, match="one activation for all its hidden layers"):
+        mixed.model(0)
+
+
+def test_model_rebuilds_any_output_activation_and_leaves_global_random_alone():
+    model = MLP(2, [3, 1], activation="tanh", seed=1, output_activation="sigmoid")
+    X, y = [[0.5, -1.0], [1.0, 0.25], [-0.5, 0.5]], [1.0, 0.0, 1.0]
+    history = fit(model, X, y, loss="binary_cross_entropy", epochs=2, progress=False, record=True)
+    random.seed(123)
+    expected = random.random()
+    random.seed(123)
+    rebuilt = history.recording.model(-1)
+    assert random.random() == expected  # nothing drawn from the global generator
+    assert [layer.activation for layer in rebuilt.layers] == ["tanh", "sigmoid"]
+    assert rebuilt.state_dict() == model.state_dict()
+    assert [rebuilt(x).data for x in X] == [model(x).data for x in X]
 
 
 # ----------------------------------------------------------------------------
