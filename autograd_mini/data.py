@@ -138,34 +138,47 @@ def make_blobs(
 
 
 def train_test_split(
-    X: Sequence[T], y: Sequence[int], test_fraction: float = 0.25, seed: int | None = None
+    X: Sequence[T],
+    y: Sequence[int],
+    test_fraction: float | None = None,
+    seed: int | None = None,
+    *,
+    test_size: float | int | None = None,
 ) -> tuple[list[T], list[T], list[int], list[int]]:
-    """Shuffle, then split off round(n * test_fraction) samples for testing.
+    """Shuffle, then split off round(n * test_fraction) samples for testing (default 0.25).
 
     Returns `(X_train, X_test, y_train, y_test)`, scikit-learn's order. Both
-    parts must end up non-empty.
+    parts must end up non-empty. `test_size` is scikit-learn's spelling: a
+    fraction in (0, 1), or an int, the number of test samples; give it or
+    `test_fraction`, not both.
 
     >>> X_train, X_test, y_train, y_test = train_test_split(
     ...     [[0.0], [1.0], [2.0], [3.0]], [0, 1, 0, 1], test_fraction=0.25, seed=0)
     >>> len(X_train), len(X_test)
     (3, 1)
+    >>> len(train_test_split([[0.0], [1.0], [2.0], [3.0]], [0, 1, 0, 1], test_size=2)[1])
+    2
     """
     X, y = as_rows(X), as_list(y)
     n = _checks.paired_samples(X, y, "train_test_split")
-    fraction = _checks.number(
-        test_fraction,
-        "train_test_split",
-        "test_fraction",
-        low=0,
-        high=1,
-        low_open=True,
-        high_open=True,
+    if test_size is not None and test_fraction is not None:
+        raise TypeError("train_test_split: give test_size or test_fraction, not both")
+    name, given = (
+        ("test_fraction", test_fraction) if test_size is None else ("test_size", test_size)
     )
-    n_test = round(n * fraction)
-    if n_test == 0 or n_test == n:
+    if given is None:
+        given = 0.25
+    if isinstance(given, int) and not isinstance(given, bool) and name == "test_size":
+        n_test = given  # a count, checked below with the fractions' outcome
+    else:
+        fraction = _checks.number(
+            given, "train_test_split", name, low=0, high=1, low_open=True, high_open=True
+        )
+        n_test = round(n * fraction)
+    if not 0 < n_test < n:
         raise ValueError(
-            f"train_test_split: test_fraction={_checks.shown(test_fraction)} of {n} samples leaves "
-            f"{'no test' if n_test == 0 else 'no training'} samples"
+            f"train_test_split: {name}={_checks.shown(given)} of {n} samples leaves "
+            f"{'no test' if n_test <= 0 else 'no training'} samples"
         )
     order = list(range(n))
     random.Random(seed).shuffle(order)

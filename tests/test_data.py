@@ -169,6 +169,27 @@ def test_split_rejects_bad_fractions(fraction, error):
         train_test_split([[0.0], [1.0]], [0, 1], test_fraction=fraction)
 
 
+def test_split_takes_scikit_learns_test_size_as_a_fraction_or_a_count():
+    X = [[float(i)] for i in range(20)]
+    y = list(range(20))
+    by_fraction = train_test_split(X, y, test_fraction=0.25, seed=1)
+    assert train_test_split(X, y, seed=1) == by_fraction  # 0.25 by default
+    assert train_test_split(X, y, seed=1, test_size=0.25) == by_fraction
+    assert [len(part) for part in train_test_split(X, y, seed=1, test_size=7)] == [13, 7, 13, 7]
+    with pytest.raises(TypeError, match="give test_size or test_fraction, not both"):
+        train_test_split(X, y, 0.25, test_size=0.25)
+    with pytest.raises(ValueError, match=r"test_size=20 of 20 samples leaves no training"):
+        train_test_split(X, y, test_size=20)
+    with pytest.raises(ValueError, match=r"test_size=0 of 20 samples leaves no test"):
+        train_test_split(X, y, test_size=0)
+    with pytest.raises(ValueError, match=r"test_size=-3 of 20 samples leaves no test"):
+        train_test_split(X, y, test_size=-3)
+    with pytest.raises(TypeError, match=r"test_size must be a number > 0 and < 1, got True"):
+        train_test_split(X, y, test_size=True)
+    with pytest.raises(ValueError, match=r"test_size must be a number > 0 and < 1, got 1\.5"):
+        train_test_split(X, y, test_size=1.5)
+
+
 def test_split_rejects_a_fraction_that_empties_a_side():
     with pytest.raises(ValueError, match=r"test_fraction=0\.1 of 3 samples leaves no test samples"):
         train_test_split([[0.0]] * 3, [0] * 3, test_fraction=0.1)
