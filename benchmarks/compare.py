@@ -24,8 +24,8 @@ if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.floors import render_floors, run_floors
-from benchmarks.previous import PREVIOUS_RELEASE, compare_with_previous, render
-from benchmarks.report import machine_description, render_markdown, render_table
+from benchmarks.previous import PREVIOUS_RELEASE, Comparison, compare_with_previous, render
+from benchmarks.report import Target, machine_description, render_markdown, render_table
 from benchmarks.suite import FULL, METHOD, QUICK, run_suite
 
 __all__ = ["RESULTS", "main"]
@@ -65,8 +65,12 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"against the previous release ({PREVIOUS_RELEASE}), see benchmarks/previous.py", flush=True
     )
-    previous = render(compare_with_previous(*((2, 2, 10**4) if args.quick else (5, 5, 10**5))))
+    comparison = compare_with_previous(*((2, 2, 10**4) if args.quick else (5, 5, 10**5)))
+    previous = render(comparison)
     print(previous)
+    release = release_targets(comparison)
+    for t in release:
+        print(f"{'met' if t.met else 'NOT MET'}: {t.name}: {t.measured}")
     print("the moons step on other engines, see benchmarks/floors.py", flush=True)
     floors = render_floors(run_floors(2 if args.quick else 5))
     print(floors)
@@ -80,8 +84,13 @@ def main(argv: list[str] | None = None) -> int:
             "benchmarks/previous.py runs both versions in alternating subprocesses "
             "(CPU time; ratio = this / previous) and times `backward(create_graph=True)` "
             "on the same step.\n\n"
-            f"{previous}\n"
-            "\n## The moons step on other engines\n\n"
+            f"{previous}\n\n"
+            "| target against the first release | measured | met |\n"
+            "| --- | --- | --- |\n"
+            + "".join(
+                f"| {t.name} | {t.measured} | {'yes' if t.met else 'NO'} |\n" for t in release
+            )
+            + "\n## The moons step on other engines\n\n"
             "micrograd as users run it and with its garbage collector off (the fair measure "
             "of work: most of micrograd's time is the collector, which scales with memory, "
             "so its ratio depends on the machine), PyTorch on the same scalar graph and "
@@ -92,6 +101,39 @@ def main(argv: list[str] | None = None) -> int:
         output.write_text(text, encoding="utf-8")
         print(f"wrote {output}")
     return 0
+
+
+def release_targets(c: Comparison) -> list[Target]:
+    """Round two's targets, as ratios this / first release (0.50 is twice as fast).
+
+    >>> from benchmarks.previous import Comparison
+    >>> c = Comparison(5, *[0.01, 0.02, 0.47] * 2, 0.025, 0.031, 0.81, *[0.01] * 6,
+    ...                168.0, 208.0, 0.3, 29.0)
+    >>> [(t.measured, t.met) for t in release_targets(c)]
+    [('0.47', True), ('0.47', True), ('0.81', False), ('168 B against 208 B', True)]
+    """
+    return [
+        Target(
+            "moons step <= 0.50 of the first release's time",
+            f"{c.step_ratio:.2f}",
+            c.step_ratio <= 0.5,
+        ),
+        Target(
+            "digits step <= 0.50 of the first release's time",
+            f"{c.digits_ratio:.2f}",
+            c.digits_ratio <= 0.5,
+        ),
+        Target(
+            "inference under no_grad <= 0.67 (1.5x as fast)",
+            f"{c.inference_ratio:.2f}",
+            c.inference_ratio <= 1 / 1.5,
+        ),
+        Target(
+            "bytes per node no higher than the first release's",
+            f"{c.bytes_current:.0f} B against {c.bytes_previous:.0f} B",
+            c.bytes_current <= c.bytes_previous,
+        ),
+    ]
 
 
 if __name__ == "__main__":
