@@ -65,7 +65,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Union
 
+from autograd_mini import _strict_json
 from autograd_mini._files import PathLike, write_atomic
+from autograd_mini._strict_json import StrictJSONError
 from autograd_mini.engine import Value
 from autograd_mini.nn import ACTIVATIONS, MLP
 
@@ -276,13 +278,13 @@ class Recording:
         if not isinstance(text, str):
             raise TypeError(f"Recording.from_json: text must be a str, got {type(text).__name__}")
         try:
-            document = json.loads(
-                text, object_pairs_hook=_no_duplicate_keys, parse_constant=_reject_constant
+            document = _strict_json.loads(
+                text, constants_note="non-finite numbers are written as strings"
             )
             return _recording_from_json(document)
         except json.JSONDecodeError as e:
             raise ValueError(f"Recording.from_json: not valid JSON: {e}") from None
-        except (_FormatError, TypeError, ValueError, RecursionError) as e:
+        except (StrictJSONError, TypeError, ValueError, RecursionError) as e:  # _FormatError too
             raise ValueError(f"Recording.from_json: not a valid recording: {e}") from None
 
 
@@ -740,7 +742,7 @@ _FRAME_KEYS = {"step", "epoch", *_FLOAT_FIELDS, *_NESTED_FIELDS, "optimizer_stat
 _NON_FINITE = {"nan": math.nan, "inf": math.inf, "-inf": -math.inf}
 
 
-class _FormatError(Exception):
+class _FormatError(StrictJSONError):
     """A structural problem in a recording's JSON (turned into ValueError)."""
 
 
@@ -835,16 +837,3 @@ def _frame_from_json(frame: object, index: int) -> RecordedStep:
         }
     values["optimizer_state"] = state
     return RecordedStep(**values)
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _FormatError(f"duplicate key {key!r}")
-        out[key] = value
-    return out
-
-
-def _reject_constant(name: str) -> float:
-    raise _FormatError(f"{name} is not allowed (non-finite numbers are written as strings)")

@@ -34,8 +34,9 @@ import math
 import os
 from typing import Any
 
-from autograd_mini import _checks, _files
+from autograd_mini import _checks, _files, _strict_json
 from autograd_mini._files import PathLike
+from autograd_mini._strict_json import StrictJSONError
 from autograd_mini.nn import MLP, Layer, Module, Neuron
 
 __all__ = ["FORMAT", "MAX_MODEL_BYTES", "VERSION", "load", "save", "to_json"]
@@ -120,18 +121,15 @@ def load(path: PathLike) -> Module:
             f"load: {target!r} is not UTF-8 text (not an autograd_mini model)"
         ) from None
     try:
-        document = json.loads(
-            text,
-            object_pairs_hook=_no_duplicate_keys,
-            parse_constant=_reject_constant,
-            parse_float=_exact_float,
+        document = _strict_json.loads(
+            text, constants_note="parameters must be finite numbers", parse_float=_exact_float
         )
         return _build(document)
     except json.JSONDecodeError as e:
         raise ValueError(
             f"load: {target!r} is not valid JSON (truncated or corrupt?): {e}"
         ) from None
-    except _FormatError as e:
+    except StrictJSONError as e:  # _FormatError too
         raise ValueError(f"load: {target!r}: {e}") from None
     except (ValueError, RecursionError) as e:
         # e.g. an integer literal longer than Python's conversion limit, or
@@ -144,7 +142,7 @@ def load(path: PathLike) -> Module:
 # ----------------------------------------------------------------------------
 
 
-class _FormatError(Exception):
+class _FormatError(StrictJSONError):
     """A structural problem in a loaded document (turned into ValueError by load)."""
 
 
@@ -286,18 +284,3 @@ def _exact_float(text: str) -> float:
     if math.isinf(value) or (value == 0.0 and mantissa.strip("-+0.") != ""):
         raise _FormatError(f"the number {_checks.shown(text)} is out of range for a float")
     return value
-
-
-def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    # json.loads would silently keep the last of two equal keys; a file that
-    # has them was not written by save, so say so.
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise _FormatError(f"duplicate key {_checks.shown(key)}")
-        out[key] = value
-    return out
-
-
-def _reject_constant(name: str) -> float:
-    raise _FormatError(f"{name} is not allowed (parameters must be finite numbers)")
