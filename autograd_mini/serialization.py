@@ -37,7 +37,7 @@ from typing import Any
 from autograd_mini import _checks, _files, _strict_json
 from autograd_mini._files import PathLike
 from autograd_mini._strict_json import StrictJSONError
-from autograd_mini.nn import MLP, Layer, Module, Neuron
+from autograd_mini.nn import MLP, Activation, Layer, Module, Neuron, Sequential
 
 __all__ = ["FORMAT", "MAX_MODEL_BYTES", "VERSION", "load", "save", "to_json"]
 
@@ -63,15 +63,21 @@ _ARCH_KEYS = {
     "Neuron": {"type", "nin", "activation"},
     "Layer": {"type", "nin", "nout", "activation"},
     "MLP": {"type", "nin", "nouts", "activation"},
+    "Sequential": {"type", "layers"},
+    "Activation": {"type", "activation"},  # only as an item of a Sequential
 }
+
+_MAX_NESTING = 32
+"""Deepest nesting of Sequentials a model file may have."""
 _OPTIONAL_ARCH_KEYS: dict[str, set[str]] = {"MLP": {"output_activation"}}
 
 
 def save(model: Module, path: PathLike) -> None:
-    """Write `model` (a Neuron, Layer or MLP) to `path` as JSON, atomically.
+    """Write `model` (a Neuron, Layer, MLP or Sequential of them) to `path` as JSON, atomically.
 
     Raises:
-        TypeError: `model` is not a Neuron, Layer or MLP.
+        TypeError: `model` is not a Neuron, Layer, MLP, or a Sequential of those
+            and activations.
         ValueError: a parameter is NaN or infinite (JSON cannot hold it).
         FileNotFoundError, NotADirectoryError, IsADirectoryError: the directory
             of `path` is missing or not a directory, or `path` is a directory.
@@ -83,7 +89,7 @@ def save(model: Module, path: PathLike) -> None:
 
 
 def to_json(model: Module) -> str:
-    """The text `save` writes for `model` (a Neuron, Layer or MLP).
+    """The text `save` writes for `model` (a Neuron, Layer, MLP or Sequential).
 
     >>> to_json(Neuron(1, seed=0)).splitlines()[1]
     ' "format": "autograd_mini.model",'
@@ -103,7 +109,7 @@ def to_json(model: Module) -> str:
 
 
 def load(path: PathLike) -> Module:
-    """Read a model written by `save`; a new Neuron, Layer or MLP.
+    """Read a model written by `save`; a new Neuron, Layer, MLP or Sequential.
 
     Raises:
         ValueError: the file is not a regular file, is over `MAX_MODEL_BYTES`,
@@ -167,7 +173,17 @@ def _architecture(model: object) -> dict[str, Any]:
         if model.output_activation != "linear":  # files of linear-output MLPs stay as they were
             arch["output_activation"] = model.output_activation
         return arch
-    raise TypeError(f"save: can save a Neuron, Layer or MLP, got {type(model).__name__}")
+    if type(model) is Sequential:
+        return {"type": "Sequential", "layers": [_item_architecture(m) for m in model.layers]}
+    raise TypeError(
+        f"save: can save a Neuron, Layer, MLP or Sequential, got {type(model).__name__}"
+    )
+
+
+def _item_architecture(module: Module) -> dict[str, Any]:
+    if type(module) is Activation:
+        return {"type": "Activation", "activation": module.name}
+    return _architecture(module)
 
 
 def _build(document: object) -> Module:
@@ -190,21 +206,13 @@ def _build(document: object) -> Module:
         raise _FormatError(f"architecture must be an object, got {type(arch).__name__}")
     if not isinstance(params, dict):
         raise _FormatError(f"parameters must be an object, got {type(params).__name__}")
-    kind = arch.get("type")
-    if not isinstance(kind, str) or kind not in _ARCH_KEYS:
-        raise _FormatError(
-            f"unknown architecture type {_checks.shown(kind)} (must be one of {list(_ARCH_KEYS)})"
-        )
-    optional = _OPTIONAL_ARCH_KEYS.get(kind, set())
-    if not _ARCH_KEYS[kind] <= set(arch) <= _ARCH_KEYS[kind] | optional:
-        also = f" (and optionally {sorted(optional)})" if optional else ""
-        raise _FormatError(
-            f"{kind} architecture needs keys {sorted(_ARCH_KEYS[kind])}{also}, got {_keys(arch)}"
-        )
     # The file's own parameter count bounds the model we build, so a tampered
     # size such as nouts=[10**9] fails here instead of exhausting memory.
+    kind = arch.get("type")
+    if kind == "Activation":
+        raise _FormatError("an Activation is only an item of a Sequential, not a model")
     try:
-        expected = _parameter_count(arch)
+        expected = _parameter_count(arch, depth=0)
     except (TypeError, ValueError) as e:
         raise _FormatError(str(e)) from None
     if expected != len(params):
@@ -219,11 +227,25 @@ def _build(document: object) -> Module:
     return model
 
 
-def _parameter_count(arch: dict[str, Any]) -> int:
+def _parameter_count(arch: object, depth: int) -> int:
+    """How many parameters `arch` describes, after checking its keys (and its items')."""
+    arch = _checked_keys(arch)
+    kind = arch["type"]
+    if kind == "Activation":
+        return 0
+    if kind == "Sequential":
+        layers = arch["layers"]
+        if not isinstance(layers, list) or not layers:
+            raise _FormatError(
+                f"layers must be a non-empty list of modules, got {_checks.shown(layers)}"
+            )
+        if depth >= _MAX_NESTING:
+            raise _FormatError(f"Sequentials nested more than {_MAX_NESTING} deep")
+        return sum(_parameter_count(item, depth + 1) for item in layers)
     nin = _size(arch["nin"], "nin")
-    if arch["type"] == "Neuron":
+    if kind == "Neuron":
         return nin + 1
-    if arch["type"] == "Layer":
+    if kind == "Layer":
         return (nin + 1) * _size(arch["nout"], "nout")
     nouts = arch["nouts"]
     if not isinstance(nouts, list) or not nouts:
@@ -232,6 +254,24 @@ def _parameter_count(arch: dict[str, Any]) -> int:
         )
     sizes = [nin, *(_size(n, "nouts") for n in nouts)]
     return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+
+
+def _checked_keys(arch: object) -> dict[str, Any]:
+    """`arch` itself once it is an object with the keys its type needs."""
+    if not isinstance(arch, dict):
+        raise _FormatError(f"architecture must be an object, got {type(arch).__name__}")
+    kind = arch.get("type")
+    if not isinstance(kind, str) or kind not in _ARCH_KEYS:
+        raise _FormatError(
+            f"unknown architecture type {_checks.shown(kind)} (must be one of {list(_ARCH_KEYS)})"
+        )
+    optional = _OPTIONAL_ARCH_KEYS.get(kind, set())
+    if not _ARCH_KEYS[kind] <= set(arch) <= _ARCH_KEYS[kind] | optional:
+        also = f" (and optionally {sorted(optional)})" if optional else ""
+        raise _FormatError(
+            f"{kind} architecture needs keys {sorted(_ARCH_KEYS[kind])}{also}, got {_keys(arch)}"
+        )
+    return arch
 
 
 def _size(value: object, what: str) -> int:
@@ -251,6 +291,10 @@ def _size(value: object, what: str) -> int:
 def _construct(arch: dict[str, Any]) -> Module:
     # seed=0: the file's weights replace the initial ones, and an unseeded model
     # would draw them from (and so change) the caller's `random` state.
+    if arch["type"] == "Activation":
+        return Activation(arch["activation"])
+    if arch["type"] == "Sequential":
+        return Sequential(*(_construct(item) for item in arch["layers"]))
     if arch["type"] == "Neuron":
         return Neuron(arch["nin"], activation=arch["activation"], seed=0)
     if arch["type"] == "Layer":

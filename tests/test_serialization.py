@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 import autograd_mini
 from autograd_mini import _files, load, save, serialization
-from autograd_mini.nn import MLP, Layer, Module, Neuron
+from autograd_mini.nn import MLP, Layer, Module, Neuron, Sequential
 
 
 def _model(seed: int = 0) -> MLP:
@@ -374,7 +374,9 @@ def test_save_rejects_non_finite_weights_and_foreign_modules(tmp_path):
     class Custom(Module):
         pass
 
-    with pytest.raises(TypeError, match="save: can save a Neuron, Layer or MLP, got Custom"):
+    with pytest.raises(
+        TypeError, match="save: can save a Neuron, Layer, MLP or Sequential, got Custom"
+    ):
         save(Custom(), tmp_path / "m.json")
 
     class MyMLP(MLP):
@@ -582,3 +584,68 @@ def test_the_old_io_module_still_works_and_warns(tmp_path: Path) -> None:
     old.save(Neuron(2, seed=0), path)
     assert old.load(path).state_dict() == load(path).state_dict() == Neuron(2, seed=0).state_dict()
     assert (old.FORMAT, old.VERSION) == (serialization.FORMAT, serialization.VERSION)
+
+
+# ----------------------------------------------------------------------------
+# Sequential (what from_torch returns for a network that is not MLP-shaped)
+# ----------------------------------------------------------------------------
+
+
+def _lecture_sequential() -> Sequential:
+    return Sequential(
+        Layer(3, 4, "linear", seed=0),
+        "tanh",
+        Layer(4, 4, "linear", seed=1),
+        "tanh",
+        Sequential(Layer(4, 1, "linear", seed=2), "sigmoid"),
+    )
+
+
+def test_a_sequential_round_trips_with_its_activations_and_nesting(tmp_path: Path) -> None:
+    model = _lecture_sequential()
+    save(model, tmp_path / "seq.json")
+    loaded = load(tmp_path / "seq.json")
+    assert isinstance(loaded, Sequential) and repr(loaded) == repr(model)
+    assert loaded.state_dict() == model.state_dict()
+    x = [0.5, -1.0, 2.0]
+    assert loaded(x).data == model(x).data  # type: ignore[union-attr]
+    arch = json.loads((tmp_path / "seq.json").read_text())["architecture"]
+    assert arch["layers"][1] == {"type": "Activation", "activation": "tanh"}
+
+
+def _sequential_file(tmp_path: Path, arch: object, params: dict[str, float]) -> Path:
+    path = tmp_path / "m.json"
+    document = {"format": serialization.FORMAT, "version": serialization.VERSION}
+    document |= {"architecture": arch, "parameters": params}
+    path.write_text(json.dumps(document))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("arch", "message"),
+    [
+        ({"type": "Activation", "activation": "relu"}, "only an item of a Sequential"),
+        ({"type": "Sequential", "layers": []}, "layers must be a non-empty list"),
+        ({"type": "Sequential", "layers": "tanh"}, "layers must be a non-empty list"),
+        ({"type": "Sequential", "layers": [{"type": "Activation"}]}, "needs keys"),
+        ({"type": "Sequential", "layers": [["relu"]]}, "architecture must be an object"),
+        (
+            {"type": "Sequential", "layers": [{"type": "Activation", "activation": "gelu"}]},
+            "unknown activation .gelu.",
+        ),
+        ({"type": "Sequential", "layers": [{"type": "Foo"}]}, "unknown architecture type 'Foo'"),
+    ],
+)
+def test_load_names_what_is_wrong_in_a_sequential(
+    arch: object, message: str, tmp_path: Path
+) -> None:
+    with pytest.raises(ValueError, match=message):
+        load(_sequential_file(tmp_path, arch, {}))
+
+
+def test_deeply_nested_sequentials_are_refused_not_recursed(tmp_path: Path) -> None:
+    arch: dict[str, Any] = {"type": "Layer", "nin": 1, "nout": 1, "activation": "relu"}
+    for _ in range(serialization._MAX_NESTING + 1):
+        arch = {"type": "Sequential", "layers": [arch]}
+    with pytest.raises(ValueError, match="nested more than 32 deep"):
+        load(_sequential_file(tmp_path, arch, {"w": 0.0}))
