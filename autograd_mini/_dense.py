@@ -83,10 +83,6 @@ _data = operator.attrgetter("data")
 _add = operator.add
 _zeros: dict[int, tuple[float, ...]] = {}
 
-MAX_CACHED_LABELS = 4096
-"""Most input points whose fused-relu label is kept for reuse (about 300 B each)."""
-_LABELS_BY_INPUTS: dict[tuple[float, ...], FusedOpName] = {}
-
 
 def dense(neurons: Sequence[NeuronParameters], x: Sequence[Input], activation: str) -> list[Value]:
     """One node per neuron: activation(w·x + b), for inputs the caller has checked.
@@ -113,8 +109,8 @@ def dense_from_numbers(
     """
     x_slopes = tuple(x)
     # The input numbers ride on the label, for `fused_parts` (a relu that is off
-    # stores only zeros); one label per input point while the cache has room.
-    label = _fused_label_for(x_slopes) if activation == "relu" else _DOT
+    # stores only zeros).
+    label = _fused_label("relu", x_slopes) if activation == "relu" else _DOT
     on = x_slopes + _ONE  # d/dw_i = x_i, d/db = 1
     off = _zeros_like(len(on))
     relu = activation == "relu"
@@ -256,21 +252,6 @@ class FusedOpName(OpName):
 
     activation: str
     inputs: tuple[float, ...] | None
-
-
-def _fused_label_for(inputs: tuple[float, ...]) -> FusedOpName:
-    """The relu label for these input numbers, shared while the bounded cache has room.
-
-    A training set is the same points epoch after epoch, so the labels are made once
-    (about 1 us each) instead of once per sample and step.
-    """
-    label = _LABELS_BY_INPUTS.get(inputs)
-    if label is None:
-        label = _fused_label("relu", inputs)
-        # 0.0 == -0.0 as keys, but the label's numbers are derivatives: exact or not shared.
-        if 0.0 not in inputs and len(_LABELS_BY_INPUTS) < MAX_CACHED_LABELS:
-            _LABELS_BY_INPUTS[inputs] = label
-    return label
 
 
 def _fused_label(activation: str, inputs: tuple[float, ...] | None) -> FusedOpName:

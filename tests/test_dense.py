@@ -4,7 +4,6 @@ them against HIPS autograd."""
 
 from __future__ import annotations
 
-import math
 import random
 
 import autograd
@@ -13,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from autograd_mini import Value, _dense, grad, no_grad
+from autograd_mini import Value, grad, no_grad
 from autograd_mini._dense import (
     FUSED_OPS,
     _row_totals,
@@ -22,7 +21,6 @@ from autograd_mini._dense import (
     dense_data,
     dense_from_numbers,
     dense_from_values,
-    fused_parts,
 )
 from autograd_mini.nn import ACTIVATIONS, MLP, Layer
 
@@ -193,35 +191,6 @@ def test_a_narrow_layer_sums_by_columns_and_agrees_with_the_rows() -> None:
     # (they stop where the list ends, as Value.dot's products would not).
     layer.neurons[5].w.pop()
     assert _totals(layer.neurons, x) == _row_totals(layer.neurons, x)
-
-
-# --- one relu label per input point ---------------------------------------------------
-
-
-def test_a_point_seen_again_reuses_its_label_and_keeps_its_numbers() -> None:
-    layer = Layer(2, 3, seed=0)
-    first = layer.outputs([0.7, -0.4])[0]
-    again = layer.outputs([0.7, -0.4])[0]
-    assert first.op is again.op
-    assert fused_parts(again) == ("relu", (0.7, -0.4))
-
-
-def test_a_negative_zero_input_is_never_given_a_positive_zeros_label() -> None:
-    layer = Layer(2, 2, seed=1)
-    layer.outputs([0.0, 1.0])
-    out = layer.outputs([-0.0, 1.0])[0]
-    parts = fused_parts(out)
-    assert parts is not None and parts[1] is not None
-    assert math.copysign(1.0, parts[1][0]) == -1.0  # the derivative d/dw_0 is -0.0
-
-
-def test_the_label_cache_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_dense, "_LABELS_BY_INPUTS", {})
-    monkeypatch.setattr(_dense, "MAX_CACHED_LABELS", 5)
-    layer = Layer(1, 1, seed=0)
-    outs = [layer.outputs([1.0 + i])[0] for i in range(20)]
-    assert len(_dense._LABELS_BY_INPUTS) == 5
-    assert [fused_parts(o) for o in outs] == [("relu", (1.0 + i,)) for i in range(20)]
 
 
 def test_dense_under_no_grad_builds_leaves_without_history() -> None:
