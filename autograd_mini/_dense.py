@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import math
 import operator
+import sys
 from collections.abc import Sequence
 from functools import partial
 from typing import Protocol, Union
@@ -82,6 +83,11 @@ _INF = math.inf
 _data = operator.attrgetter("data")
 _add = operator.add
 _zeros: dict[int, tuple[float, ...]] = {}
+
+COLUMN_SUMS = sys.version_info < (3, 12)
+"""Whether narrow layers sum by columns. From Python 3.12 on, `sum()` of floats is
+compensated (Neumaier), so adding column after column would differ from `Value.dot`
+in the last bit; there the rows are summed with `sum` as everywhere else."""
 
 
 def dense(neurons: Sequence[NeuronParameters], x: Sequence[Input], activation: str) -> list[Value]:
@@ -217,9 +223,10 @@ def _totals(neurons: Sequence[NeuronParameters], x: list[float]) -> list[float]:
     for a narrow layer with many neurons, such as the first layer on 2-D points,
     where one pass per input over all neurons costs less than a `sum` per neuron
     (16 neurons of 2 inputs: 3.9 against 6.7 us, benchmarks/NOTES.md). Adding
-    column after column onto 0.0 is the order `sum` adds in, signed zeros included.
+    column after column onto 0.0 is the order `sum` adds in, signed zeros included
+    (before Python 3.12: see `COLUMN_SUMS`).
     """
-    if 4 * len(x) <= len(neurons):
+    if COLUMN_SUMS and 4 * len(x) <= len(neurons):
         rows = [neuron.w for neuron in neurons]
         try:
             # 0.0 + the first product: what `sum` starts with (it makes -0.0 into 0.0).
