@@ -313,27 +313,50 @@ def render(c: Comparison) -> str:
             f"| workload (median of {c.rounds} rounds) | this checkout | "
             f"previous release (`{PREVIOUS_RELEASE}`) | ratio (median of round ratios) |",
             "| --- | --- | --- | --- |",
-            f"| moons step: MLP(2,[16,16,1]), 100 points | "
-            f"{c.step_current * ms:.1f} ms | {c.step_previous * ms:.1f} ms | "
-            f"{c.step_ratio:.2f} ({1 / c.step_ratio:.2f}x as fast) |",
-            f"| digits step: MLP(64,[32,10]) tanh, batch 32 | "
-            f"{c.digits_current * ms:.1f} ms | {c.digits_previous * ms:.1f} ms | "
-            f"{c.digits_ratio:.2f} ({1 / c.digits_ratio:.2f}x as fast) |",
-            f"| inference under no_grad, 1000 grid points | "
-            f"{c.inference_current * ms:.1f} ms | {c.inference_previous * ms:.1f} ms | "
-            f"{c.inference_ratio:.2f} ({1 / c.inference_ratio:.2f}x as fast) |",
-            f"| chain of {CHAIN_N} nodes, y = y * c: build + backward | "
-            f"{c.chain_current * ms:.1f} ms | {c.chain_previous * ms:.1f} ms | "
-            f"{c.chain_ratio:.2f} ({1 / c.chain_ratio:.2f}x as fast) |",
-            f"| micrograd's lecture by hand (+ * tanh), 20 steps of 4 samples | "
-            f"{c.lecture_current * ms:.1f} ms | {c.lecture_previous * ms:.1f} ms | "
-            f"{c.lecture_ratio:.2f} ({1 / c.lecture_ratio:.2f}x as fast) |",
+            _timed_row(
+                "moons step: MLP(2,[16,16,1]), 100 points",
+                c.step_current,
+                c.step_previous,
+                c.step_ratio,
+            ),
+            _timed_row(
+                "digits step: MLP(64,[32,10]) tanh, batch 32",
+                c.digits_current,
+                c.digits_previous,
+                c.digits_ratio,
+            ),
+            _timed_row(
+                "inference under no_grad, 1000 grid points",
+                c.inference_current,
+                c.inference_previous,
+                c.inference_ratio,
+            ),
+            _timed_row(
+                f"chain of {CHAIN_N} nodes, y = y * c: build + backward",
+                c.chain_current,
+                c.chain_previous,
+                c.chain_ratio,
+            ),
+            _timed_row(
+                "micrograd's lecture by hand (+ * tanh), 20 steps of 4 samples",
+                c.lecture_current,
+                c.lecture_previous,
+                c.lecture_ratio,
+            ),
             f"| bytes per node, chain (tracemalloc) | {c.bytes_current:.0f} B | "
             f"{c.bytes_previous:.0f} B | {c.bytes_current / c.bytes_previous:.2f} |",
             f"| moons step with `backward(create_graph=True)` | "
             f"{c.create_graph_step * ms:.1f} ms | - | "
             f"{c.create_graph_ratio:.2f}x the first-order step |",
         ]
+    )
+
+
+def _timed_row(workload: str, current: float, previous: float, ratio: float) -> str:
+    """One timed workload: both times in ms, and the ratio this / previous."""
+    return (
+        f"| {workload} | {current * 1e3:.1f} ms | {previous * 1e3:.1f} ms | "
+        f"{ratio:.2f} ({1 / ratio:.2f}x as fast) |"
     )
 
 

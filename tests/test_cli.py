@@ -376,17 +376,22 @@ class FakeViz(types.ModuleType):
         return Picture()
 
 
-def test_graph_svg_is_the_one_sample_loss_after_backward_grouped_by_neuron(tmp_path, monkeypatch):
-    fake = FakeViz()
-    monkeypatch.setitem(sys.modules, "autograd_mini.viz", fake)
-    result = run_demo(
+def _short_demo_without_film(tmp_path):
+    """One epoch on 10 samples, no film: the fake viz draws graphs only."""
+    return run_demo(
         epochs=1,
         samples=10,
         progress=False,
         out=str(tmp_path),
         stream=io_module.StringIO(),
-        film=False,  # the fake viz draws graphs only
+        film=False,
     )
+
+
+def test_graph_svg_is_the_one_sample_loss_after_backward_grouped_by_neuron(tmp_path, monkeypatch):
+    fake = FakeViz()
+    monkeypatch.setitem(sys.modules, "autograd_mini.viz", fake)
+    result = _short_demo_without_film(tmp_path)
     ((label, op, group, leaf_grads),) = fake.calls
     assert (label, op, group) == ("loss", "hinge", "neuron")
     assert any(g != 0.0 for g in leaf_grads)  # backward ran before drawing
@@ -414,14 +419,7 @@ def test_graph_svg_for_blobs_uses_cross_entropy_and_leaves_grads_clear(tmp_path,
 
 def test_graph_svg_without_graphviz_is_a_note(tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "autograd_mini.viz", FakeViz(fail=True))
-    result = run_demo(
-        epochs=1,
-        samples=10,
-        progress=False,
-        out=str(tmp_path),
-        stream=io_module.StringIO(),
-        film=False,  # the fake viz draws graphs only
-    )
+    result = _short_demo_without_film(tmp_path)
     assert any("Graphviz 'dot' not found" in note for note in result.notes)
     assert not (tmp_path / "loss_graph.svg").exists()
 
